@@ -1,0 +1,5 @@
+"""``python -m chainrule`` runs the ``chainrule`` command."""
+
+from chainrule.cli import main
+
+main()

@@ -1,0 +1,67 @@
+"""The ``chainrule`` command. Thin: every number it prints comes from the library.
+
+``chainrule`` with no arguments runs the main job: a network on scikit-learn's
+bundled breast-cancer data, with the output layer's formulas, a gradient
+check, the falling cost and the held-out accuracy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import typer
+from rich.console import Console
+
+import chainrule as cr
+
+app = typer.Typer(
+    help="chainrule: neural networks by backpropagation, in Andrew Ng's notation.",
+    no_args_is_help=False,
+    add_completion=False,
+)
+console = Console()
+
+
+def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) -> float:
+    """Train [30, 16, 8, 1] relu/sigmoid/bce on breast cancer; return the test accuracy."""
+    data = cr.datasets.load("breast_cancer", seed=seed)
+    net = cr.Network([data.n_x, 16, 8, 1], hidden="relu", output="sigmoid", loss="bce", seed=seed)
+    console.rule("[bold]chainrule: breast cancer, sigmoid output with log loss")
+    console.print(
+        f"{data.X_train.shape[1]} training and {data.X_test.shape[1]} test examples, "
+        f"{data.n_x} standardized features; network {net.layer_dims}"
+    )
+    console.print("\n[bold]The output layer[/bold]")
+    console.print(cr.derive(net.loss, net.activations[-1]).text())
+
+    check = cr.gradcheck(net, data.X_train[:, :32], data.Y_train[:, :32])
+    verdict = "[green]ok[/green]" if check.passed() else "[red]FAILED[/red]"
+    console.print(
+        f"\n[bold]Gradient check[/bold] on 32 examples: difference {float(check):.2e} {verdict}"
+    )
+
+    console.print("\n[bold]Training[/bold] (full-batch gradient descent, "
+                  f"learning rate {learning_rate})")
+    history = net.fit(data.X_train, data.Y_train, epochs=epochs, learning_rate=learning_rate)
+    for epoch in [*range(0, epochs, max(1, epochs // 6)), epochs - 1]:
+        console.print(f"  epoch {epoch + 1:>4}  cost {history[epoch]:.5f}")
+    accuracy = float(np.mean(net.predict(data.X_test) == data.Y_test))
+    console.print(f"\n[bold]Test accuracy[/bold]: {accuracy:.2%}")
+    return accuracy
+
+
+@app.callback(invoke_without_command=True)
+def default(ctx: typer.Context) -> None:
+    """With no command, run the main job (what `make demo` runs)."""
+    if ctx.invoked_subcommand is None:
+        run_main_job()
+
+
+@app.command("version")
+def version() -> None:
+    """Print chainrule's version."""
+    console.print(cr.__version__)
+
+
+def main() -> None:
+    """Entry point of the ``chainrule`` script."""
+    app()

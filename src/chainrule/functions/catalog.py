@@ -1,0 +1,57 @@
+"""Name lookup shared by the activation and loss catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Generic, TypeVar
+
+Entry = TypeVar("Entry")
+
+
+class Catalog(Generic[Entry]):
+    """Functions by name: fixed entries, families with settings, and aliases.
+
+    A family (``leaky_relu``, ``huber``) is a factory taking keyword settings;
+    its default member is built once so that looking up the same name twice
+    gives the same object.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        entry_type: type[Entry],
+        fixed: Mapping[str, Entry],
+        families: Mapping[str, Callable[..., Entry]],
+        aliases: Mapping[str, str],
+    ) -> None:
+        self.kind = kind
+        self.entry_type = entry_type
+        self.fixed = dict(fixed)
+        self.families = dict(families)
+        self.defaults = {name: factory() for name, factory in families.items()}
+        self.aliases = dict(aliases)
+
+    def names(self) -> list[str]:
+        """The catalog's names, aliases not included."""
+        return sorted([*self.fixed, *self.families])
+
+    def lookup(self, name: str | Entry, **params: float) -> Entry:
+        """The entry called ``name`` (an alias works too); an entry object is returned as is."""
+        if isinstance(name, self.entry_type):
+            if params:
+                raise TypeError(f"settings {sorted(params)} given with a {self.kind} object")
+            return name
+        if not isinstance(name, str):
+            raise TypeError(
+                f"{self.kind} must be a name or a {self.entry_type.__name__}, "
+                f"got {type(name).__name__}"
+            )
+        key = self.aliases.get(name.lower(), name.lower())
+        if key in self.families:
+            return self.families[key](**params) if params else self.defaults[key]
+        if key in self.fixed:
+            if params:
+                raise TypeError(f"{self.kind} {key!r} takes no settings, got {sorted(params)}")
+            return self.fixed[key]
+        known = ", ".join(self.names() + sorted(self.aliases))
+        raise ValueError(f"unknown {self.kind} {name!r}; known: {known}")

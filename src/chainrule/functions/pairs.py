@@ -1,0 +1,270 @@
+"""The output layer: where the last activation g meets the loss L.
+
+Backprop starts from the output layer's dZ[L] = ∂L/∂Z[L]. In general that is
+one step of the chain rule from the loss's own derivative (the *generic
+route*)::
+
+    dA[L] = ∂L/∂A[L]            (bce: −y/a + (1 − y)/(1 − a))
+    dZ[L] = dA[L] ⊙ g'(Z[L])     (softmax: the vector–Jacobian product)
+
+For a *natural pair*, the loss is the negative log-likelihood of the
+exponential-family distribution whose canonical link is g, and the product
+collapses to a constant times the residual (scikit-learn's comment in
+``neural_network/_multilayer_perceptron.py`` states the same fact)::
+
+    dZ[L] = c · (A[L] − Y)
+
+=================  ==========  ====  ==========================================
+activation g       loss L      c     cost from the logits z, per unit
+=================  ==========  ====  ==========================================
+sigmoid            bce         1     max(z, 0) − z·y + log1p(e^−|z|)
+softmax            cce         1     −Σₖ yₖ·log_softmax(z)ₖ
+identity           mse         2     (z − y)²
+exp                poisson     1     e^z − y·z
+=================  ==========  ====  ==========================================
+
+The *fused route* computes both the cost and dZ from Z, never forming
+log(a) or dividing by a or 1 − a, so it is exact where the generic route
+breaks: once sigmoid saturates, a is exactly 0 or 1 in floating point and
+the generic dA is ±inf or NaN. The generic route is still right for every
+other pair, and chainrule keeps it (``fused=False``) so that a learner can
+see both; when it overflows it warns, naming the pair and the way out.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from chainrule.functions.activations import (
+    EXP,
+    IDENTITY,
+    SIGMOID,
+    SOFTMAX,
+    Activation,
+    activation,
+    log_softmax,
+)
+from chainrule.functions.losses import BCE, CCE, MSE, POISSON, Loss, loss
+from chainrule.functions.validation import as_float_matrix
+
+Array = NDArray[np.floating[Any]]
+
+
+class NumericalWarning(RuntimeWarning):
+    """A computation overflowed or divided by zero; the message names the way out."""
+
+
+@dataclass(frozen=True)
+class NaturalPair:
+    """An output activation and a loss whose dZ[L] collapses to c·(A − Y).
+
+    ``cost_from_logits(Z, Y)`` gives ℓ per unit and example, shape (n_L, m),
+    computed stably from Z.
+    """
+
+    activation: Activation
+    loss: Loss
+    constant: float
+    cost_from_logits: Callable[[Array, Array], Array]
+
+    def dZ(self, A: Array, Y: Array) -> Array:
+        """dZ[L] = c·(A − Y) per example, with A = g(Z) computed stably from Z."""
+        return self.constant * (A - Y) if self.constant != 1 else A - Y
+
+
+def _bce_from_logits(Z: Array, Y: Array) -> Array:
+    return np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
+
+
+def _cce_from_logits(Z: Array, Y: Array) -> Array:
+    return -(Y * log_softmax(Z))
+
+
+def _mse_from_logits(Z: Array, Y: Array) -> Array:
+    diff = Z - Y
+    return diff * diff
+
+
+def _poisson_from_logits(Z: Array, Y: Array) -> Array:
+    return np.exp(Z) - Y * Z
+
+
+NATURAL_PAIRS: tuple[NaturalPair, ...] = (
+    NaturalPair(SIGMOID, BCE, 1.0, _bce_from_logits),
+    NaturalPair(SOFTMAX, CCE, 1.0, _cce_from_logits),
+    NaturalPair(IDENTITY, MSE, 2.0, _mse_from_logits),
+    NaturalPair(EXP, POISSON, 1.0, _poisson_from_logits),
+)
+
+
+def natural_pair(activation_: str | Activation, loss_: str | Loss) -> NaturalPair | None:
+    """The natural pair for this activation and loss, or None when they are not one."""
+    g, L = activation(activation_), loss(loss_)
+    for pair in NATURAL_PAIRS:
+        if pair.activation is g and pair.loss is L:
+            return pair
+    return None
+
+
+def domain_problem(activation_: str | Activation, loss_: str | Loss) -> str | None:
+    """Why g's outputs can leave L's domain (tanh with bce), with the usual fix; else None."""
+    g, L = activation(activation_), loss(loss_)
+    if L is CCE and g is not SOFTMAX:
+        return (
+            f"cce needs a probability vector over the K classes (aₖ > 0, Σₖ aₖ = 1), and "
+            f"{g.name} does not give one; use softmax at the output."
+        )
+    (g_low, g_high), (g_low_open, g_high_open) = g.output_range, g.open_ends
+    (L_low, L_high), (L_low_open, L_high_open) = L.domain, L.open_ends
+    low_ok = g_low > L_low or (g_low == L_low and (g_low_open or not L_low_open))
+    high_ok = g_high < L_high or (g_high == L_high and (g_high_open or not L_high_open))
+    if low_ok and high_ok:
+        return None
+    left, right = "(" if L_low_open else "[", ")" if L_high_open else "]"
+    g_left, g_right = "(" if g_low_open else "[", ")" if g_high_open else "]"
+    fixes = {
+        (0.0, 1.0): "use sigmoid, or rescale to (0, 1) as (tanh(z/2) + 1)/2",
+        (0.0, math.inf): "use exp or softplus",
+    }
+    fix = fixes.get((L_low, L_high), "pick an activation whose range fits")
+    return (
+        f"{L.name} is defined for a in {left}{L_low:g}, {L_high:g}{right}, but {g.name} gives "
+        f"values in {g_left}{g_low:g}, {g_high:g}{g_right}, where {L.name} takes the log of "
+        f"a number ≤ 0 or is undefined; {fix}."
+    )
+
+
+def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | None:
+    """The natural pair to fuse through, or None for the generic chain rule.
+
+    ``fused=None`` fuses whenever the pair is natural; True demands a natural
+    pair (ValueError otherwise); False always takes the generic route.
+    """
+    pair = natural_pair(g, L)
+    if fused and pair is None:
+        naturals = ", ".join(f"{p.activation.name}+{p.loss.name}" for p in NATURAL_PAIRS)
+        raise ValueError(
+            f"fused=True needs a natural pair, and {g.name}+{L.name} is not one "
+            f"(natural pairs: {naturals}); use fused=None or False for the generic chain rule"
+        )
+    return pair if fused is not False else None
+
+
+def _warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
+    if np.isfinite(result).all():
+        return
+    pair = natural_pair(g, L)
+    way_out = (
+        "use the fused route (fused=None or True), which computes it from the logits Z"
+        if pair is not None
+        else "the generic route divides by a or 1 − a: keep Z away from saturation "
+        "(smaller weights or learning rate) or choose a natural pair"
+    )
+    warnings.warn(
+        f"generic route for {g.name}+{L.name}: {what} has {int((~np.isfinite(result)).sum())} "
+        f"NaN or inf entries because A saturated to the edge of {L.name}'s domain; {way_out}",
+        NumericalWarning,
+        stacklevel=3,
+    )
+
+
+def generic_output_delta(
+    Z: Array, A: Array, Y: Array, g: Activation, L: Loss
+) -> tuple[Array, Array]:
+    """The generic chain rule, unvalidated: returns (dA[L], dZ[L] = dA[L] ⊙ g'(Z[L]))."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        dA = L.gradient(A, Y)
+        dZ = g.backward(dA, Z, A)
+    _warn_if_not_finite(dZ, "dZ[L]", g, L)
+    return dA, dZ
+
+
+def _prepare(
+    Z: ArrayLike, Y: ArrayLike, activation_: str | Activation, loss_: str | Loss
+) -> tuple[Array, Array, Activation, Loss]:
+    g, L = activation(activation_), loss(loss_)
+    Z_arr = as_float_matrix(Z, "Z")
+    Y_arr = L.prepare_targets(Y, Z_arr.shape[0], Z_arr.shape[1], Z_arr.dtype)
+    return Z_arr, Y_arr, g, L
+
+
+def output_delta(
+    Z: ArrayLike,
+    Y: ArrayLike,
+    activation: str | Activation,
+    loss: str | Loss,
+    fused: bool | None = None,
+) -> Array:
+    """dZ[L] = ∂L/∂Z[L] per example for the output activation g and the loss L.
+
+    Parameters
+    ----------
+    Z : (n_L, m) array
+        The output layer's logits Z[L].
+    Y : (n_L, m) array
+        The labels (cce also takes integer labels of shape (1, m)).
+    activation, loss : name or object
+        g and L, from the catalog or custom.
+    fused : bool or None
+        None fuses natural pairs (c·(A − Y) from Z) and takes the generic
+        chain rule dA[L] ⊙ g'(Z[L]) for the others; True demands a natural
+        pair; False forces the generic route.
+
+    Returns
+    -------
+    dZ : (n_L, m) array, in Z's dtype, without the 1/m.
+
+    Examples
+    --------
+    >>> output_delta([[0.0, 2.0]], [[1, 0]], "sigmoid", "bce").round(3).tolist()
+    [[-0.5, 0.881]]
+    """
+    Z_arr, Y_arr, g, L = _prepare(Z, Y, activation, loss)
+    pair = choose_route(g, L, fused)
+    A = g.forward(Z_arr)
+    if pair is not None:
+        return pair.dZ(A, Y_arr)
+    L._check_outputs(A)
+    return generic_output_delta(Z_arr, A, Y_arr, g, L)[1]
+
+
+def per_example_cost(Z: Array, Y: Array, g: Activation, L: Loss, fused: bool | None) -> Array:
+    """L for each example, shape (1, m), from the logits; unvalidated (inputs prepared)."""
+    pair = choose_route(g, L, fused)
+    if pair is not None:
+        return pair.cost_from_logits(Z, Y).sum(axis=0, keepdims=True)
+    A = g.forward(Z)
+    L._check_outputs(A)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        losses = L.elementwise(A, Y).sum(axis=0, keepdims=True)
+    _warn_if_not_finite(losses, "the cost", g, L)
+    return losses
+
+
+def output_cost(
+    Z: ArrayLike,
+    Y: ArrayLike,
+    activation: str | Activation,
+    loss: str | Loss,
+    fused: bool | None = None,
+) -> float:
+    """The cost J = (1/m) Σᵢ L(g(Z[:, i]), Y[:, i]), computed from the logits Z.
+
+    Natural pairs use the stable forms of the table in this module's
+    docstring (softplus for bce, log-sum-exp for cce), so no log(0), no
+    overflow and no warning; other pairs evaluate L(g(Z), Y).
+
+    Examples
+    --------
+    >>> output_cost([[800.0]], [[0]], "sigmoid", "bce")
+    800.0
+    """
+    Z_arr, Y_arr, g, L = _prepare(Z, Y, activation, loss)
+    return float(np.mean(per_example_cost(Z_arr, Y_arr, g, L, fused)))

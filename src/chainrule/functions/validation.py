@@ -1,0 +1,43 @@
+"""Checks every public entry point applies to the arrays it is handed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+
+def as_float_matrix(
+    value: ArrayLike, name: str, dtype: DTypeLike | None = None
+) -> NDArray[np.floating[Any]]:
+    """Return ``value`` as a finite 2-D float array, without copying when it already is one.
+
+    ``dtype`` None keeps a float32 or float64 input as it is and turns integers
+    and booleans into float64. Raises TypeError for non-numeric input and
+    ValueError for a rank other than 2 (with the reshape that fixes a rank-1
+    array) or for NaN and inf (with where the first one is).
+    """
+    array = np.asarray(value)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    if dtype is None:
+        dtype = array.dtype if array.dtype.kind == "f" else np.float64
+    array = array.astype(dtype, copy=False)
+    if array.ndim != 2:
+        hint = ""
+        if array.ndim == 1:
+            n = array.shape[0]
+            hint = (
+                f"; a rank-1 array is ambiguous: use {name}.reshape({n}, 1) for one example "
+                f"of {n} features or {name}.reshape(1, {n}) for one unit over {n} examples"
+            )
+        raise ValueError(f"{name} must be 2-D (units, examples), got shape {array.shape}{hint}")
+    if not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        where = (int(bad[0]), int(bad[1]))
+        raise ValueError(
+            f"{name} contains NaN or inf ({int((~np.isfinite(array)).sum())} entries), "
+            f"first at {name}[{where[0]}, {where[1]}] = {array[where]}"
+        )
+    return array

@@ -1,0 +1,53 @@
+"""Weight initialization: W[l] is (n_l, n_{l−1}) and b[l] starts at zero, (n_l, 1).
+
+==============  =============================================  ====================
+name            W[l] = randn(n_l, n_{l−1}) ×                   suits
+==============  =============================================  ====================
+``he``          √(2 / n_{l−1})                                 relu and its kin
+``xavier``      √(2 / (n_{l−1} + n_l))  (Glorot normal)        tanh, sigmoid
+``normalized``  1 / √n_{l−1}  (the course's application)       deep course models
+``small``       0.01  (the course's first exercise)            tiny, shallow nets
+==============  =============================================  ====================
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+_SCALES: dict[str, Callable[[int, int], float]] = {
+    "he": lambda n_prev, n: math.sqrt(2 / n_prev),
+    "xavier": lambda n_prev, n: math.sqrt(2 / (n_prev + n)),
+    "glorot": lambda n_prev, n: math.sqrt(2 / (n_prev + n)),
+    "normalized": lambda n_prev, n: 1 / math.sqrt(n_prev),
+    "small": lambda n_prev, n: 0.01,
+}
+
+
+def names() -> list[str]:
+    """The initializer names."""
+    return sorted(_SCALES)
+
+
+def initialize(
+    layer_dims: Sequence[int], method: str, seed: int | None, dtype: DTypeLike
+) -> dict[str, NDArray[Any]]:
+    """Parameters ``W1, b1, …, WL, bL`` for ``layer_dims = [n_x, n_1, …, n_L]``.
+
+    The random numbers are drawn in float64 from ``numpy.random.default_rng(seed)``
+    and then cast, so the same seed gives the same network in every dtype.
+    """
+    if method not in _SCALES:
+        raise ValueError(f"unknown init {method!r}; known: {', '.join(names())}")
+    rng = np.random.default_rng(seed)
+    params: dict[str, NDArray[Any]] = {}
+    for l in range(1, len(layer_dims)):
+        n_prev, n = layer_dims[l - 1], layer_dims[l]
+        scale = _SCALES[method](n_prev, n)
+        params[f"W{l}"] = (rng.standard_normal((n, n_prev)) * scale).astype(dtype)
+        params[f"b{l}"] = np.zeros((n, 1), dtype=dtype)
+    return params
