@@ -294,7 +294,7 @@ class Network:
 
     def copy(self, dtype: DTypeLike | None = None) -> Network:
         """An independent copy, optionally in another dtype (gradcheck uses float64)."""
-        clone = object.__new__(Network)
+        clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone.dtype = self.dtype if dtype is None else np.dtype(dtype)
         clone.params = {key: value.astype(clone.dtype, copy=True) for key, value in
