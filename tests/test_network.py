@@ -75,6 +75,21 @@ def test_float64_gradients_match_torch(
         assert relative_error(grads[key], value) <= 1e-10, key
 
 
+@pytest.mark.parametrize(("output", "loss", "n_L"), PAIRS[:4], ids=PAIR_IDS[:4])
+def test_generic_route_of_a_natural_pair_matches_torch(
+    output: str, loss: str, n_L: int, rng: np.random.Generator
+) -> None:
+    """fused=False takes dA[L] ⊙ g'(Z[L]) for a natural pair; away from saturation it is exact."""
+    net, X, Y = build(output, loss, n_L, np.float64, rng)
+    generic = cr.Network(net.layer_dims, HIDDEN, output, loss, init="xavier", seed=3, fused=False)
+    assert generic.output_pair is None
+    grads = generic.gradients(X, Y)
+    assert f"dA{generic.L}" in grads
+    expected = network_reference(generic.params, [*HIDDEN, output], loss, X, Y)
+    for key, value in expected.items():
+        assert relative_error(grads[key], value) <= 1e-10, key
+
+
 @pytest.mark.parametrize(("output", "loss", "n_L"), PAIRS, ids=PAIR_IDS)
 def test_float32_gradients_match_torch_and_stay_float32(
     output: str, loss: str, n_L: int, rng: np.random.Generator

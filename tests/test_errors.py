@@ -1,0 +1,231 @@
+"""Bad input gets a ValueError (or TypeError) that names what is wrong, and changes nothing."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+
+
+@pytest.fixture
+def net() -> cr.Network:
+    return cr.Network([3, 4, 2], hidden="tanh", output="softmax", loss="cce", seed=0)
+
+
+def one_hot_columns(m: int) -> np.ndarray:
+    return np.eye(2)[:, np.arange(m) % 2]
+
+
+# --- shapes -------------------------------------------------------------------
+
+
+def test_output_delta_names_both_shapes() -> None:
+    with pytest.raises(ValueError, match=re.escape("(1, 4)")) as info:
+        cr.output_delta(np.zeros((1, 3)), np.zeros((1, 4)), "sigmoid", "bce")
+    assert "(1, 3)" in str(info.value)
+    with pytest.raises(ValueError, match=re.escape("(3, 3)")) as info:
+        cr.output_cost(np.zeros((2, 3)), np.zeros((3, 3)), "tanh", "mse")
+    assert "(2, 3)" in str(info.value)
+
+
+def test_loss_names_both_shapes() -> None:
+    with pytest.raises(ValueError, match=re.escape("(1, 4)")) as info:
+        cr.loss("bce").forward(np.full((1, 3), 0.5), np.ones((1, 4)))
+    assert "(1, 3)" in str(info.value)
+
+
+def test_network_input_with_the_wrong_number_of_features(net: cr.Network) -> None:
+    with pytest.raises(ValueError, match=re.escape("(5, 3)")) as info:
+        net.forward(np.zeros((5, 3)))
+    assert "W1 is (4, 3)" in str(info.value)
+
+
+def test_network_input_transposed_gets_a_hint(net: cr.Network) -> None:
+    with pytest.raises(ValueError, match=r"X\.T"):
+        net.forward(np.zeros((7, 3)))
+
+
+def test_network_labels_for_another_number_of_examples(net: cr.Network) -> None:
+    X = np.zeros((3, 5))
+    for method in (net.cost, net.gradients):
+        with pytest.raises(ValueError, match=re.escape("(2, 4)")) as info:
+            method(X, one_hot_columns(4))
+        assert "(2, 5)" in str(info.value)
+    AL, caches = net.forward(X)
+    with pytest.raises(ValueError, match=re.escape("(2, 4)")):
+        net.backward(AL, one_hot_columns(4), caches)
+    with pytest.raises(ValueError, match=re.escape("(2, 4)")) as info:
+        net.backward(AL[:, :4], one_hot_columns(4), caches)
+    assert "(2, 5)" in str(info.value)
+
+
+@pytest.mark.parametrize("where", ["output_delta", "network"])
+def test_rank_1_input_is_refused_with_the_reshape_that_fixes_it(where: str) -> None:
+    with pytest.raises(ValueError, match=r"2-D.*reshape\(3, 1\)"):
+        if where == "output_delta":
+            cr.output_delta(np.zeros(3), np.zeros(3), "identity", "mse")
+        else:
+            cr.Network([3, 2, 1]).forward(np.zeros(3))
+
+
+def test_hidden_list_of_the_wrong_length() -> None:
+    with pytest.raises(ValueError, match=r"2 activations.*1 hidden"):
+        cr.Network([3, 4, 1], hidden=["relu", "tanh"])
+
+
+@pytest.mark.parametrize("dims", [[3], [3, 0, 1], [3, 2.5, 1], [3, True, 1]])
+def test_layer_dims_must_be_positive_integers(dims: list) -> None:
+    with pytest.raises(ValueError, match="layer_dims"):
+        cr.Network(dims)
+
+
+# --- labels outside the loss's domain -------------------------------------------
+
+
+def test_bce_with_label_2() -> None:
+    with pytest.raises(ValueError, match=r"bce.*\[0, 1\].*= 2"):
+        cr.output_delta(np.zeros((1, 3)), [[0, 2, 1]], "sigmoid", "bce")
+    with pytest.raises(ValueError, match=r"bce.*\[0, 1\].*= 2"):
+        cr.Network([3, 2, 1]).fit(np.zeros((3, 3)), [[0, 2, 1]], epochs=1, learning_rate=0.1)
+
+
+@pytest.mark.parametrize(
+    ("loss", "output", "Y", "pattern"),
+    [
+        ("cce", "softmax", [[0, 1, 2]], r"cce.*integers 0 … 1"),
+        ("cce", "softmax", [[1, 0, 0.5], [0, 1, 0]], r"cce.*column 2 sums to 0\.5"),
+        ("poisson", "exp", [[0, -1, 3], [0, 0, 0]], r"poisson.*≥ 0.*-1"),
+        ("hinge", "identity", [[0, -1, 1], [0, 0, 0]], r"hinge.*\{0, 1\} or in \{−1, 1\}"),
+        ("hinge", "identity", [[0, 0.5, 1], [0, 0, 0]], r"hinge.*0\.5"),
+    ],
+)
+def test_labels_outside_the_domain(loss: str, output: str, Y: list, pattern: str) -> None:
+    with pytest.raises(ValueError, match=pattern):
+        cr.output_delta(np.zeros((2, 3)), Y, output, loss)
+
+
+def test_outputs_outside_the_loss_domain() -> None:
+    with pytest.raises(ValueError, match=r"bce needs a in \(0, 1\)"):
+        cr.output_delta(-np.ones((1, 3)), [[0, 1, 1]], "tanh", "bce")
+    with pytest.raises(ValueError, match=r"bce needs a in \(0, 1\)"):
+        cr.loss("bce").backward([[0.5, 1.5]], [[0, 1]])
+
+
+@pytest.mark.parametrize(
+    ("output", "loss"), [("tanh", "bce"), ("relu", "poisson"), ("sigmoid", "cce")]
+)
+def test_network_refuses_an_undefined_pair(output: str, loss: str) -> None:
+    with pytest.raises(ValueError, match=f"output {output} with loss {loss}"):
+        cr.Network([3, 2, 2], output=output, loss=loss)
+
+
+# --- NaN and inf -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_inf_in_X(net: cr.Network, bad: float) -> None:
+    X = np.zeros((3, 4))
+    X[1, 2] = bad
+    for call in (
+        lambda: net.forward(X),
+        lambda: net.cost(X, one_hot_columns(4)),
+        lambda: net.fit(X, one_hot_columns(4), epochs=1, learning_rate=0.1),
+        lambda: cr.gradcheck(net, X, one_hot_columns(4)),
+    ):
+        with pytest.raises(ValueError, match=re.escape("X[1, 2]")):
+            call()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_or_inf_in_Y(net: cr.Network, bad: float) -> None:
+    Y = one_hot_columns(4)
+    Y[0, 3] = bad
+    with pytest.raises(ValueError, match=re.escape("Y[0, 3]")):
+        net.fit(np.zeros((3, 4)), Y, epochs=1, learning_rate=0.1)
+    with pytest.raises(ValueError, match=re.escape("Y[0, 3]")):
+        cr.output_delta(np.zeros((2, 4)), Y, "identity", "mse")
+    with pytest.raises(ValueError, match=re.escape("Y[0, 3]")):
+        cr.loss("mse").forward(np.zeros((2, 4)), Y)
+
+
+def test_nan_in_Z() -> None:
+    with pytest.raises(ValueError, match=re.escape("Z[0, 1]")):
+        cr.output_cost([[0.0, np.nan]], [[0, 1]], "sigmoid", "bce")
+
+
+def test_non_numeric_labels_are_a_type_error() -> None:
+    with pytest.raises(TypeError, match="real numbers"):
+        cr.output_delta(np.zeros((1, 2)), [["a", "b"]], "sigmoid", "bce")
+
+
+# --- routes and names ---------------------------------------------------------
+
+
+def test_fused_true_for_an_unnatural_pair() -> None:
+    with pytest.raises(ValueError, match=r"fused=True.*tanh\+mse.*sigmoid\+bce"):
+        cr.output_delta(np.zeros((1, 2)), [[0, 1]], "tanh", "mse", fused=True)
+    with pytest.raises(ValueError, match=r"fused=True.*tanh\+mse"):
+        cr.Network([3, 2, 1], output="tanh", loss="mse", fused=True)
+
+
+def test_unknown_activation_lists_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="unknown activation 'sigmoidd'") as info:
+        cr.activation("sigmoidd")
+    for name in ("sigmoid", "relu", "gelu_tanh", "softmax", "swish"):
+        assert name in str(info.value)
+    with pytest.raises(ValueError, match="unknown activation"):
+        cr.Network([3, 2, 1], hidden="rellu")
+
+
+def test_unknown_loss_lists_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="unknown loss 'ce'") as info:
+        cr.loss("ce")
+    for name in ("bce", "cce", "huber", "hinge", "poisson", "log_loss"):
+        assert name in str(info.value)
+    with pytest.raises(ValueError, match="unknown loss"):
+        cr.output_delta(np.zeros((1, 2)), [[0, 1]], "sigmoid", "logloss")
+
+
+def test_bad_settings() -> None:
+    with pytest.raises(ValueError, match="negative_slope"):
+        cr.activation("leaky_relu", negative_slope=float("nan"))
+    with pytest.raises(ValueError, match="delta"):
+        cr.loss("huber", delta=-1)
+    with pytest.raises(TypeError, match="takes no settings"):
+        cr.activation("relu", alpha=1)
+
+
+def test_bad_dtype_and_epsilon(net: cr.Network) -> None:
+    with pytest.raises(TypeError, match="float16"):
+        cr.Network([3, 2, 1], dtype=np.float16)
+    with pytest.raises(ValueError, match="epsilon"):
+        cr.gradcheck(net, np.zeros((3, 2)), one_hot_columns(2), epsilon=0)
+
+
+# --- nothing half-updated ------------------------------------------------------
+
+
+def test_update_with_a_bad_gradient_changes_nothing(net: cr.Network) -> None:
+    grads = net.gradients(np.ones((3, 4)), one_hot_columns(4))
+    before = {key: value.copy() for key, value in net.params.items()}
+    bad = {**grads, "dW2": grads["dW2"].T}
+    with pytest.raises(ValueError, match=re.escape("dW2 has shape (4, 2) but W2 is (2, 4)")):
+        net.update(bad, learning_rate=0.1)
+    missing = {key: value for key, value in grads.items() if key != "db2"}
+    with pytest.raises(ValueError, match="lacks db2"):
+        net.update(missing, learning_rate=0.1)
+    for key, value in net.params.items():
+        np.testing.assert_array_equal(value, before[key])
+
+
+def test_fit_with_bad_labels_changes_nothing(net: cr.Network) -> None:
+    before = {key: value.copy() for key, value in net.params.items()}
+    with pytest.raises(ValueError):
+        net.fit(np.ones((3, 4)), [[0, 1, 5, 1]], epochs=2, learning_rate=0.1)
+    with pytest.raises(ValueError, match="batch_size"):
+        net.fit(np.ones((3, 4)), one_hot_columns(4), epochs=2, learning_rate=0.1, batch_size=0)
+    for key, value in net.params.items():
+        np.testing.assert_array_equal(value, before[key])
