@@ -228,3 +228,13 @@ def test_params_are_writable_in_place(rng: np.random.Generator) -> None:
     net.params["b1"][:] = 1.0
     _, caches = net.forward(X)
     np.testing.assert_array_equal(caches[0].Z, np.ones((6, M)))
+
+
+def test_integer_labels_give_the_same_gradients_as_one_hot(rng: np.random.Generator) -> None:
+    net, X, Y = build("softmax", "cce", 3, np.float64, rng)
+    labels = Y.argmax(axis=0)[None, :]
+    from_labels = net.gradients(X, labels)
+    from_one_hot = net.gradients(X, Y)
+    for key, value in from_one_hot.items():
+        np.testing.assert_array_equal(from_labels[key], value)
+    assert net.cost(X, labels) == net.cost(X, Y)
