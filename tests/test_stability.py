@@ -207,3 +207,19 @@ def test_exp_poisson_generic_breaks_at_minus_800() -> None:
     assert np.isnan(dZ).all()  # 1 − y/a with a = 0, times g' = a = 0
     with expect_numerical_warning():
         assert cr.output_cost(Z, Y, "exp", "poisson", fused=False) == np.inf
+
+
+def test_the_warning_names_the_callers_line() -> None:
+    Z, Y = np.array([[800.0]]), np.array([[0.0]])
+    net = cr.Network([1, 1], hidden=[], output="sigmoid", loss="bce", fused=False)
+    net.params["b1"][:] = 800.0
+    for call in (
+        lambda: cr.output_delta(Z, Y, "sigmoid", "bce", fused=False),
+        lambda: cr.output_cost(Z, Y, "sigmoid", "bce", fused=False),
+        lambda: net.gradients(np.zeros((1, 1)), Y),
+        lambda: net.cost(np.zeros((1, 1)), Y),
+        lambda: net.fit(np.zeros((1, 1)), Y, epochs=1, learning_rate=0.1),
+    ):
+        with pytest.warns(cr.NumericalWarning) as record:
+            call()
+        assert {w.filename for w in record} == {__file__}
