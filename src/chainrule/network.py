@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
+from chainrule.diagnostics import check_backward_inputs
 from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
@@ -35,6 +36,7 @@ from chainrule.functions.pairs import (
 )
 from chainrule.functions.validation import as_float_matrix
 from chainrule.initializers import initialize
+from chainrule.shapes import check_linear
 
 Array = NDArray[np.floating[Any]]
 Grads = dict[str, Array]
@@ -177,6 +179,7 @@ class Network:
         caches: list[LayerCache] = []
         for l, g in enumerate(self.activations, start=1):
             W, b = self.params[f"W{l}"], self.params[f"b{l}"]
+            check_linear(W, A, b, l, self.layer_dims[0])
             Z = W @ A + b
             A_prev, A = A, g.forward(Z)
             caches.append(LayerCache(A_prev, W, b, Z, A))
@@ -197,6 +200,12 @@ class Network:
                 f"AL has shape {AL_arr.shape} but Z{self.L} in the caches is {caches[-1].Z.shape}"
             )
         Y_arr = self.check_targets(Y, AL_arr.shape[1])
+        check_backward_inputs(
+            self.activations,
+            [cache.Z for cache in caches],
+            [*(cache.A for cache in caches[:-1]), AL_arr],
+            fused=self.output_pair is not None,
+        )
         return self._backward(AL_arr, Y_arr, caches)
 
     def _backward(self, AL: Array, Y: Array, caches: Sequence[LayerCache]) -> Grads:
