@@ -233,14 +233,12 @@ def L_model_backward(
     linear_cache, ZL = unpacked[-1]
     check_delta(AL_arr, linear_cache[1], linear_cache[0], L, name="A")
     _, dZ = generic_output_delta(ZL, AL_arr, Y_arr, g_out, L_fn)
-    dA_prev, grads[f"dW{L}"], grads[f"db{L}"] = _linear_backward(dZ, linear_cache, L)
-    grads[f"dA{L - 1}"] = dA_prev
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = _linear_backward(dZ, linear_cache, L)
     for l in range(L - 1, 0, -1):
         linear_cache, Z = unpacked[l - 1]
-        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = _activation_backward(
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = _activation_backward(
             grads[f"dA{l}"], linear_cache, Z, activations[l - 1], l
         )
-        grads[f"dA{l - 1}"] = dA_prev
     return grads
 
 
