@@ -11,7 +11,9 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 
 from chainrule import datasets
 from chainrule._version import __version__
+from chainrule.compare import Comparison, compare
 from chainrule.derive import Derivation, derive
+from chainrule.diagnostics import MistakeWarning
 from chainrule.functions import (
     NATURAL_PAIRS,
     Activation,
@@ -31,15 +33,18 @@ from chainrule.network import LayerCache, Network
 __all__ = [
     "NATURAL_PAIRS",
     "Activation",
+    "Comparison",
     "Derivation",
     "GradcheckResult",
     "LayerCache",
     "Loss",
+    "MistakeWarning",
     "NaturalPair",
     "Network",
     "NumericalWarning",
     "__version__",
     "activation",
+    "compare",
     "datasets",
     "derive",
     "domain_problem",
