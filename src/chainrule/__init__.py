@@ -9,7 +9,7 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 >>> net = cr.Network([2, 4, 1], hidden="tanh", output="sigmoid", loss="bce")
 """
 
-from chainrule import datasets
+from chainrule import datasets, shapes
 from chainrule._version import __version__
 from chainrule.compare import Comparison, compare
 from chainrule.derive import Derivation, derive
@@ -53,4 +53,5 @@ __all__ = [
     "natural_pair",
     "output_cost",
     "output_delta",
+    "shapes",
 ]
