@@ -50,7 +50,7 @@ def has_kink(g: Activation) -> bool:
     return bool(abs(right - left) > 1e-6 * max(1.0, abs(left), abs(right)))
 
 
-def find_kinks(net: Network, X: Array, epsilon: float) -> dict[str, NDArray[np.bool_]]:
+def find_kinks(net: Network, X: ArrayLike, epsilon: float) -> dict[str, NDArray[np.bool_]]:
     """Per parameter, the entries whose ±ε step moves a kinked unit across Z = 0.
 
     ``net`` is perturbed in place entry by entry and restored; X is (n_x, m).
