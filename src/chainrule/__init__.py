@@ -9,7 +9,7 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 >>> net = cr.Network([2, 4, 1], hidden="tanh", output="sigmoid", loss="bce")
 """
 
-from chainrule import datasets, shapes
+from chainrule import course, datasets, shapes
 from chainrule._version import __version__
 from chainrule.compare import Comparison, compare
 from chainrule.derive import Derivation, derive
@@ -28,6 +28,7 @@ from chainrule.functions import (
     output_delta,
 )
 from chainrule.gradcheck import GradcheckResult, gradcheck
+from chainrule.inspect import Inspection, LayerStats, Recorder
 from chainrule.network import LayerCache, Network
 
 __all__ = [
@@ -36,15 +37,19 @@ __all__ = [
     "Comparison",
     "Derivation",
     "GradcheckResult",
+    "Inspection",
     "LayerCache",
+    "LayerStats",
     "Loss",
     "MistakeWarning",
     "NaturalPair",
     "Network",
     "NumericalWarning",
+    "Recorder",
     "__version__",
     "activation",
     "compare",
+    "course",
     "datasets",
     "derive",
     "domain_problem",
