@@ -100,3 +100,16 @@ def test_missing_and_extra_keys_and_plain_differences(reference):
     assert report.first.max_abs == pytest.approx(1e-3)
     with pytest.raises(TypeError, match="dict"):
         cr.compare([1, 2], grads)
+
+
+def test_two_slips_at_once_are_both_named(reference):
+    AL, Y, caches, grads = reference
+
+    def without_1_over_m(dZ, cache):
+        A_prev, W, _ = cache
+        return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True)
+
+    mine = ref_L_model_backward(AL, Y, caches, flip_sign=True, linear_backward=without_1_over_m)
+    causes = {r.key: r.cause for r in cr.compare(mine, grads).differing}
+    assert causes["dA2"].startswith("sign flipped")
+    assert causes["dW3"].startswith("sign flipped and off by a factor m = 4")

@@ -163,10 +163,12 @@ def _value_cause(key: str, a: Array, b: Array, m: int | None, rtol: float, atol:
     if factor is not None and np.isclose(factor, -1):
         return "sign flipped: yours = −reference"
     if factor is not None:
-        if m is not None and np.isclose(factor, m):
-            return f"off by a factor m = {m}: the 1/m is missing"
-        if m is not None and np.isclose(factor, 1 / m):
-            return f"off by a factor 1/m = 1/{m}: divided by m twice"
+        flipped = "sign flipped and " if factor < 0 else ""
+        size = abs(factor)
+        if m is not None and np.isclose(size, m):
+            return f"{flipped}off by a factor m = {m}: the 1/m is missing"
+        if m is not None and np.isclose(size, 1 / m):
+            return f"{flipped}off by a factor 1/m = 1/{m}: divided by m twice"
         return f"off by a constant factor {factor:.6g}"
     if a.ndim == 2 and a.shape[0] == a.shape[1] and _close(a.T, b, rtol, atol):
         return "transposed: yours.T matches"
