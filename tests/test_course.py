@@ -110,3 +110,24 @@ def test_compute_cost_warns_when_AL_saturates():
     with pytest.warns(cr.NumericalWarning, match="fused"):
         cost = course.compute_cost(np.array([[1.0, 0.5]]), np.array([[0.0, 1.0]]))
     assert np.isinf(cost)
+
+
+def test_softmax_output_and_integer_labels_match_the_fused_network():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((5, 6))
+    labels = np.array([[0, 1, 2, 0, 1, 2]])
+    net = cr.Network([5, 4, 3], output="softmax", loss="cce", seed=5)
+    AL, caches = course.L_model_forward(X, net.params, "softmax")
+    grads = course.L_model_backward(AL, labels, caches, "softmax", "cce")
+    net_grads = net.gradients(X, labels)
+    for key, value in grads.items():
+        np.testing.assert_allclose(value, net_grads[key], rtol=1e-10, atol=1e-14)
+
+
+def test_labels_that_do_not_match_AL():
+    X, Y, parameters = course_case()
+    AL, caches = course.L_model_forward(X, parameters)
+    with pytest.raises(ValueError, match=r"Y has shape \(1, 5\) but AL is \(1, 4\)"):
+        course.compute_cost(AL, np.ones((1, 5)))
+    with pytest.raises(ValueError, match="Y has shape"):
+        course.L_model_backward(AL, np.ones((1, 5)), caches)

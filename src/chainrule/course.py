@@ -49,6 +49,14 @@ def _matrix(value: ArrayLike, name: str) -> Array:
     return as_float_matrix(value, name)
 
 
+def _labels_like(Y: ArrayLike, AL: Array) -> NDArray[Any]:
+    """Y reshaped to AL's (n_L, m), as the course's ``Y.reshape(AL.shape)``, or a clear error."""
+    Y_arr = np.asarray(Y)
+    if Y_arr.size != AL.size:
+        raise ValueError(f"Y has shape {Y_arr.shape} but AL is {AL.shape}: one label per column")
+    return Y_arr.reshape(AL.shape)
+
+
 def initialize_parameters_deep(
     layer_dims: Sequence[int], seed: int | None = 1, init: str = "small"
 ) -> Parameters:
@@ -136,7 +144,7 @@ def compute_cost(AL: ArrayLike, Y: ArrayLike) -> Any:
     ``chainrule.loss(name).forward(AL, Y)``.
     """
     AL_arr = _matrix(AL, "AL")
-    Y_arr = np.reshape(np.asarray(Y), AL_arr.shape)
+    Y_arr = _labels_like(Y, AL_arr)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         losses = BCE.per_example(AL_arr, Y_arr)
     _warn_if_not_finite(losses, "the cost", SIGMOID, BCE)
@@ -221,9 +229,9 @@ def L_model_backward(
     g_out, L_fn = lookup_activation(output_activation), lookup_loss(loss)
     unpacked = [_unpack(cache) for cache in caches]
     AL_arr = _matrix(AL, "AL")
-    Y_arr = L_fn.prepare_targets(
-        np.reshape(np.asarray(Y), AL_arr.shape), AL_arr.shape[0], AL_arr.shape[1], AL_arr.dtype
-    )
+    # The course reshapes Y to AL's shape; cce's integer labels (1, m) stay as they are.
+    labels = _labels_like(Y, AL_arr) if np.size(Y) == AL_arr.size else Y
+    Y_arr = L_fn.prepare_targets(labels, AL_arr.shape[0], AL_arr.shape[1], AL_arr.dtype)
     activations = [lookup_activation("relu")] * (L - 1) + [g_out]
     Zs = [Z for _, Z in unpacked]
     As = [linear_cache[0] for linear_cache, _ in unpacked[1:]] + [AL_arr]
@@ -293,6 +301,6 @@ def predict(X: ArrayLike, y: ArrayLike, parameters: Parameters) -> NDArray[Any]:
     """0/1 predictions (1, m) (A[L] > 0.5), printing the accuracy on labels y as the course does."""
     AL, _ = L_model_forward(X, parameters)
     p = BCE.predict(AL)
-    y_arr = np.reshape(np.asarray(y), p.shape)
+    y_arr = _labels_like(y, AL)
     print("Accuracy: " + str(np.sum((p == y_arr) / p.shape[1])))
     return p
