@@ -125,7 +125,7 @@ def test_softmax_output_and_integer_labels_match_the_fused_network():
 
 
 def test_labels_that_do_not_match_AL():
-    X, Y, parameters = course_case()
+    X, _, parameters = course_case()
     AL, caches = course.L_model_forward(X, parameters)
     with pytest.raises(ValueError, match=r"Y has shape \(1, 5\) but AL is \(1, 4\)"):
         course.compute_cost(AL, np.ones((1, 5)))
