@@ -45,10 +45,6 @@ Cache = tuple[LinearCache, Array]
 Parameters = dict[str, Array]
 
 
-def _matrix(value: ArrayLike, name: str) -> Array:
-    return as_float_matrix(value, name)
-
-
 def _labels_like(Y: ArrayLike, AL: Array) -> NDArray[Any]:
     """Y reshaped to AL's (n_L, m), as the course's ``Y.reshape(AL.shape)``, or a clear error."""
     Y_arr = np.asarray(Y)
@@ -79,7 +75,11 @@ def linear_forward(A: ArrayLike, W: ArrayLike, b: ArrayLike) -> tuple[Array, Lin
 
     A : (n_{l−1}, m), W : (n_l, n_{l−1}), b : (n_l, 1) → Z : (n_l, m).
     """
-    A_arr, W_arr, b_arr = _matrix(A, "A_prev"), _matrix(W, "W"), _matrix(b, "b")
+    A_arr, W_arr, b_arr = (
+        as_float_matrix(A, "A_prev"),
+        as_float_matrix(W, "W"),
+        as_float_matrix(b, "b"),
+    )
     return _linear_forward(A_arr, W_arr, b_arr, None, None), (A_arr, W_arr, b_arr)
 
 
@@ -98,7 +98,11 @@ def linear_activation_forward(
     ``activation`` is a catalog name (``"relu"``, ``"sigmoid"``, ``"tanh"``, …).
     """
     g = lookup_activation(activation)
-    A_arr, W_arr, b_arr = _matrix(A_prev, "A_prev"), _matrix(W, "W"), _matrix(b, "b")
+    A_arr, W_arr, b_arr = (
+        as_float_matrix(A_prev, "A_prev"),
+        as_float_matrix(W, "W"),
+        as_float_matrix(b, "b"),
+    )
     return _activation_forward(A_arr, W_arr, b_arr, g, None, None)
 
 
@@ -121,13 +125,16 @@ def L_model_forward(
     L = len(parameters) // 2. X is (n_x, m); AL is (n_L, m). The output
     activation may be changed (``"softmax"``, ``"identity"``, …).
     """
-    A = _matrix(X, "X")
+    A = as_float_matrix(X, "X")
     n_x = A.shape[0]
     L = _layer_count(parameters)
     caches: list[Cache] = []
     for l in range(1, L + 1):
         g = lookup_activation(output_activation if l == L else "relu")
-        W, b = _matrix(parameters[f"W{l}"], f"W{l}"), _matrix(parameters[f"b{l}"], f"b{l}")
+        W, b = (
+            as_float_matrix(parameters[f"W{l}"], f"W{l}"),
+            as_float_matrix(parameters[f"b{l}"], f"b{l}"),
+        )
         A, cache = _activation_forward(A, W, b, g, l, n_x)
         caches.append(cache)
     return A, caches
@@ -143,7 +150,7 @@ def compute_cost(AL: ArrayLike, Y: ArrayLike) -> Any:
     from the logits Z[L] instead and stays finite. Other losses:
     ``chainrule.loss(name).forward(AL, Y)``.
     """
-    AL_arr = _matrix(AL, "AL")
+    AL_arr = as_float_matrix(AL, "AL")
     Y_arr = _labels_like(Y, AL_arr)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         losses = BCE.per_example(AL_arr, Y_arr)
@@ -164,7 +171,7 @@ def linear_backward(dZ: ArrayLike, cache: LinearCache) -> tuple[Array, Array, Ar
     dZ : (n_l, m); cache = (A_prev, W, b) → dA_prev : (n_{l−1}, m),
     dW : (n_l, n_{l−1}), db : (n_l, 1).
     """
-    dA_prev, dW, db = _linear_backward(_matrix(dZ, "dZ"), _linear_cache(cache), None)
+    dA_prev, dW, db = _linear_backward(as_float_matrix(dZ, "dZ"), _linear_cache(cache), None)
     return dA_prev, dW, db
 
 
@@ -172,7 +179,7 @@ def _linear_cache(cache: LinearCache) -> LinearCache:
     if len(cache) != 3:
         raise ValueError(f"a linear cache is (A_prev, W, b); got {len(cache)} items")
     A_prev, W, b = cache
-    return _matrix(A_prev, "A_prev"), _matrix(W, "W"), _matrix(b, "b")
+    return as_float_matrix(A_prev, "A_prev"), as_float_matrix(W, "W"), as_float_matrix(b, "b")
 
 
 def _unpack(cache: Cache) -> tuple[LinearCache, Array]:
@@ -182,7 +189,7 @@ def _unpack(cache: Cache) -> tuple[LinearCache, Array]:
             f"got {len(cache)} items"
         )
     linear_cache, Z = cache
-    return _linear_cache(linear_cache), _matrix(Z, "Z")
+    return _linear_cache(linear_cache), as_float_matrix(Z, "Z")
 
 
 def _activation_backward(
@@ -204,7 +211,7 @@ def linear_activation_backward(
     """
     linear_cache, Z = _unpack(cache)
     dA_prev, dW, db = _activation_backward(
-        _matrix(dA, "dA"), linear_cache, Z, lookup_activation(activation), None
+        as_float_matrix(dA, "dA"), linear_cache, Z, lookup_activation(activation), None
     )
     return dA_prev, dW, db
 
@@ -228,7 +235,7 @@ def L_model_backward(
         raise ValueError("caches is empty: pass the caches L_model_forward returned")
     g_out, L_fn = lookup_activation(output_activation), lookup_loss(loss)
     unpacked = [_unpack(cache) for cache in caches]
-    AL_arr = _matrix(AL, "AL")
+    AL_arr = as_float_matrix(AL, "AL")
     # The course reshapes Y to AL's shape; cce's integer labels (1, m) stay as they are.
     labels = _labels_like(Y, AL_arr) if np.size(Y) == AL_arr.size else Y
     Y_arr = L_fn.prepare_targets(labels, AL_arr.shape[0], AL_arr.shape[1], AL_arr.dtype)
@@ -258,10 +265,10 @@ def update_parameters(
     updated: Parameters = {}
     for l in range(1, L + 1):
         for name in (f"W{l}", f"b{l}"):
-            value, grad = _matrix(parameters[name], name), grads.get(f"d{name}")
+            value, grad = as_float_matrix(parameters[name], name), grads.get(f"d{name}")
             if grad is None:
                 raise ValueError(f"grads lacks d{name}; L_model_backward returns dW1…dWL, db1…dbL")
-            grad = _matrix(grad, f"d{name}")
+            grad = as_float_matrix(grad, f"d{name}")
             if grad.shape != value.shape:
                 raise ValueError(f"d{name} is {grad.shape} but {name} is {value.shape}")
             updated[name] = value - learning_rate * grad
