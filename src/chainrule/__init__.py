@@ -9,9 +9,11 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 >>> net = cr.Network([2, 4, 1], hidden="tanh", output="sigmoid", loss="bce")
 """
 
-from chainrule import datasets
+from chainrule import course, datasets, shapes
 from chainrule._version import __version__
+from chainrule.compare import Comparison, compare
 from chainrule.derive import Derivation, derive
+from chainrule.diagnostics import MistakeWarning
 from chainrule.functions import (
     NATURAL_PAIRS,
     Activation,
@@ -26,20 +28,28 @@ from chainrule.functions import (
     output_delta,
 )
 from chainrule.gradcheck import GradcheckResult, gradcheck
+from chainrule.inspect import Inspection, LayerStats, Recorder
 from chainrule.network import LayerCache, Network
 
 __all__ = [
     "NATURAL_PAIRS",
     "Activation",
+    "Comparison",
     "Derivation",
     "GradcheckResult",
+    "Inspection",
     "LayerCache",
+    "LayerStats",
     "Loss",
+    "MistakeWarning",
     "NaturalPair",
     "Network",
     "NumericalWarning",
+    "Recorder",
     "__version__",
     "activation",
+    "compare",
+    "course",
     "datasets",
     "derive",
     "domain_problem",
@@ -48,4 +58,5 @@ __all__ = [
     "natural_pair",
     "output_cost",
     "output_delta",
+    "shapes",
 ]

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
+from chainrule.diagnostics import check_backward_inputs
 from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
@@ -35,6 +36,8 @@ from chainrule.functions.pairs import (
 )
 from chainrule.functions.validation import as_float_matrix
 from chainrule.initializers import initialize
+from chainrule.inspect import Inspection, Recorder, inspect_network
+from chainrule.shapes import check_linear
 
 Array = NDArray[np.floating[Any]]
 Grads = dict[str, Array]
@@ -177,6 +180,7 @@ class Network:
         caches: list[LayerCache] = []
         for l, g in enumerate(self.activations, start=1):
             W, b = self.params[f"W{l}"], self.params[f"b{l}"]
+            check_linear(W, A, b, l, self.layer_dims[0])
             Z = W @ A + b
             A_prev, A = A, g.forward(Z)
             caches.append(LayerCache(A_prev, W, b, Z, A))
@@ -197,6 +201,12 @@ class Network:
                 f"AL has shape {AL_arr.shape} but Z{self.L} in the caches is {caches[-1].Z.shape}"
             )
         Y_arr = self.check_targets(Y, AL_arr.shape[1])
+        check_backward_inputs(
+            self.activations,
+            [cache.Z for cache in caches],
+            [*(cache.A for cache in caches[:-1]), AL_arr],
+            fused=self.output_pair is not None,
+        )
         return self._backward(AL_arr, Y_arr, caches)
 
     def _backward(self, AL: Array, Y: Array, caches: Sequence[LayerCache]) -> Grads:
@@ -263,6 +273,7 @@ class Network:
         epochs: int,
         learning_rate: float,
         batch_size: int | None = None,
+        record: bool = False,
     ) -> list[float]:
         """Plain (mini-batch) gradient descent; returns the cost of each epoch.
 
@@ -270,6 +281,10 @@ class Network:
         is J before that step, as in the course. With mini-batches the
         examples are shuffled (seeded by the network's seed) and the epoch's
         cost is the mean of the per-example losses seen during the epoch.
+
+        ``record=True`` keeps, after each epoch, the per-layer statistics of
+        :meth:`inspect` on (X, Y) in ``self.recording`` (a
+        :class:`chainrule.inspect.Recorder`: ``.table()``, ``.plot(path)``).
         """
         X_arr = self.check_input(X)
         m = X_arr.shape[1]
@@ -278,7 +293,8 @@ class Network:
             raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
         rng = np.random.default_rng(self.seed)
         history: list[float] = []
-        for _ in range(int(epochs)):
+        self.recording = Recorder(X_arr, Y_arr) if record else None
+        for epoch in range(int(epochs)):
             order = np.arange(m) if batch_size is None else rng.permutation(m)
             step = m if batch_size is None else batch_size
             total = 0.0
@@ -290,7 +306,13 @@ class Network:
                 total += self._cost(caches[-1].Z, Y_batch) * X_batch.shape[1]
                 self.update(self._backward(AL, Y_batch, caches), learning_rate)
             history.append(total / m)
+            if self.recording is not None:
+                self.recording(self, epoch)
         return history
+
+    def inspect(self, X: ArrayLike, Y: ArrayLike) -> Inspection:
+        """Per layer on (X, Y): ‖dW‖, mean |dZ|, saturated units, dead ReLUs (a rich table)."""
+        return inspect_network(self, X, Y)
 
     def copy(self, dtype: DTypeLike | None = None) -> Network:
         """An independent copy, optionally in another dtype (gradcheck uses float64)."""

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from chainrule import diagnostics
 from chainrule.functions.activations import (
     EXP,
     IDENTITY,
@@ -246,6 +247,7 @@ def output_delta(
     [[-0.5, 0.881]]
     """
     Z_arr, Y_arr, g, L = _prepare(Z, Y, activation, loss)
+    diagnostics.check_logits(Z_arr, g, "output_delta")
     pair = choose_route(g, L, fused)
     A = g.forward(Z_arr)
     if pair is not None:
@@ -286,4 +288,5 @@ def output_cost(
     800.0
     """
     Z_arr, Y_arr, g, L = _prepare(Z, Y, activation, loss)
+    diagnostics.check_logits(Z_arr, g, "output_cost")
     return float(np.mean(per_example_cost(Z_arr, Y_arr, g, L, fused)))
