@@ -255,6 +255,22 @@ _LOADERS: dict[str, Callable[[int], Dataset]] = {
 }
 
 
+#: One line about each dataset, for ``chainrule datasets``.
+SUMMARIES: dict[str, str] = {
+    "breast_cancer": "569 tumours, 30 features, benign or malignant (scikit-learn)",
+    "digits": "1,797 handwritten digits, 8×8 pixels, 10 classes (scikit-learn)",
+    "iris": "150 flowers, 4 measurements, 3 species (scikit-learn)",
+    "wine": "178 wines, 13 chemical measurements, 3 cultivars (scikit-learn)",
+    "diabetes": "442 patients, 10 features, disease progression after a year (regression)",
+    "planar": "400 points of the course's two-class flower in the plane",
+    "moons": "400 points of two interleaved half circles, noise 0.2",
+    "circles": "400 points of two concentric circles, noise 0.1",
+    "spirals": "600 points of three interleaved spiral arms",
+    "fashion_mnist": "70,000 clothing images, 28×28 pixels, 10 classes "
+    "(Debian package dataset-fashion-mnist; official 60,000/10,000 split)",
+}
+
+
 def names() -> list[str]:
     """The names :func:`load` accepts."""
     return sorted(_LOADERS)
