@@ -129,15 +129,16 @@ def test_full_batch_fit_is_the_courses_loop_with_costs_before_each_step():
     X, Y = _blobs()
     net = cr.Network([3, 5, 1], hidden="tanh", seed=1)
     reference = net.copy()
-    costs = []
+    costs, accuracies = [], []
     for _ in range(15):
         costs.append(reference.cost(X, Y))
+        accuracies.append(accuracy_score(Y[0], reference.predict(X)[0]))
         reference.update(reference.gradients(X, Y), 0.3)
     history = net.fit(X, Y, epochs=15, learning_rate=0.3, verbose=0)
     assert list(history) == costs and len(history) == 15 and history[-1] == costs[-1]
     for key in net.params:
         np.testing.assert_array_equal(net.params[key], reference.params[key])
-    assert history.metric_name == "accuracy" and len(history.metric) == 15
+    assert history.metric_name == "accuracy" and history.metric == accuracies
 
 
 def test_mini_batches_shuffle_with_the_seed_and_keep_the_last_partial_batch():
@@ -224,6 +225,14 @@ def test_metrics_agree_with_scikit_learn():
     R = rng.standard_normal((2, 30))
     P = R + 0.5 * rng.standard_normal((2, 30))
     assert metrics.r2(P, R) == pytest.approx(r2_score(R.T, P.T), rel=1e-12)
+    running = metrics.RunningScore(cr.loss("mse"), R)
+    for columns in (slice(0, 7), slice(7, 30)):
+        running.add(P[:, columns], R[:, columns])
+    assert running.value() == pytest.approx(r2_score(R.T, P.T), rel=1e-12)
+    running = metrics.RunningScore(cr.loss("cce"), Y3)
+    for columns in (slice(0, 25), slice(25, 40)):
+        running.add(A3[:, columns], Y3[:, columns])
+    assert running.value() == accuracy_score(Y3.argmax(0), A3.argmax(0))
     assert metrics.metric_name(cr.loss("hinge")) == "accuracy"
     assert metrics.metric_name(cr.loss("huber")) == "r2"
 
@@ -245,3 +254,16 @@ def test_fit_rejects_bad_arguments_with_clear_messages():
     with pytest.raises(ValueError, match="examples must be columns"):
         net.fit(X.T, Y, epochs=1, learning_rate=0.1)
     assert all(np.array_equal(before[k], net.params[k]) for k in before)
+
+
+def test_the_progress_bar_is_silent_when_output_is_not_a_terminal(capsys, monkeypatch):
+    X, Y = _blobs(20)
+    cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=1)
+    assert capsys.readouterr().out == ""
+    # On a terminal the bar shows the epoch count, the cost and the metric.
+    monkeypatch.setattr("rich.console.Console.is_terminal", property(lambda self: True))
+    cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=1)
+    shown = capsys.readouterr().out
+    assert "3/3" in shown and "cost" in shown and "accuracy" in shown
+    cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=0)
+    assert capsys.readouterr().out == ""

@@ -4,6 +4,10 @@ Every loader splits with a seed (20% test, stratified by class where there
 are classes), standardizes with statistics from the training split only,
 and returns labels as (1, m) 0/1 for binary tasks, one-hot (K, m) for
 multiclass tasks and (1, m) floats for regression.
+
+The synthetic sets (``planar``, ``moons``, ``circles``, ``spirals``) are drawn
+with the seed too. ``fashion_mnist`` reads the IDX files of Debian's
+``dataset-fashion-mnist`` package and keeps the official 60,000/10,000 split.
 """
 
 from __future__ import annotations

@@ -39,8 +39,9 @@ def _write(figure: Figure, path: str | Path) -> Path:
     import matplotlib.pyplot as plt
 
     target = Path(path)
-    figure.tight_layout()
-    figure.savefig(target, dpi=110, format="png")
+    with np.errstate(over="ignore", invalid="ignore"):  # lines far beyond the axes' limits
+        figure.tight_layout()
+        figure.savefig(target, dpi=110, format="png")
     plt.close(figure)
     return target
 
@@ -118,7 +119,7 @@ def output_layer(
     loss: str | Loss,
     path: str | Path,
     y: float = 1.0,
-    z_range: tuple[float, float] = (-50.0, 50.0),
+    z_range: tuple[float, float] = (-800.0, 800.0),
 ) -> Path:
     """dZ[L] over z for the fused and the generic route, and where the generic one breaks.
 
@@ -126,14 +127,17 @@ def output_layer(
     classes, logits (z, 0), true class the first). Bottom: the generic
     route's error |generic − fused|; z where the generic route gives NaN or
     inf is shaded. For a pair that is not natural both routes are the
-    generic chain rule and only it is drawn.
+    generic chain rule and only it is drawn. The z axis is linear within
+    ±10 and logarithmic beyond, so that both the bend and the far ends
+    (where float64 saturates: σ(z) rounds to 1 above z ≈ 37 and to 0 below
+    z ≈ −745) are visible.
     """
     g, L = lookup_activation(activation), lookup_loss(loss)
-    z = np.linspace(z_range[0], z_range[1], 2001)
+    z = _logit_grid(*z_range)
     Z, Y = _pair_inputs(g, L, z, y)
     natural = natural_pair(g, L) is not None
-    with warnings.catch_warnings():
-        # The generic route's overflow is what this picture shows.
+    with warnings.catch_warnings(), np.errstate(over="ignore"):
+        # The generic route's overflow (and exp's, far out) is what this picture shows.
         warnings.simplefilter("ignore", NumericalWarning)
         generic = output_delta(Z, Y, g, L, fused=False)[0]
         fused = output_delta(Z, Y, g, L, fused=None)[0] if natural else None
@@ -141,16 +145,16 @@ def output_layer(
     figure, axes = _figure(2 if natural else 1, 1, (8, 7 if natural else 4.5))
     top = axes[0][0]
     if fused is not None:
-        top.plot(z, fused, color="tab:blue", linewidth=2.5, label="fused: from the logits")
-    top.plot(
-        z,
-        np.where(broken, np.nan, generic),
-        color="tab:red",
-        linestyle="--",
-        label="generic: dA·g'(z)",
-    )
+        top.plot(z, _finite(fused), color="tab:blue", linewidth=2.5, label="fused: from the logits")
+    top.plot(z, _finite(generic), color="tab:red", linestyle="--", label="generic: dA·g'(z)")
+    # The y range of |z| ≤ 10: exp's dZ = e^z − y would otherwise span 300 decades.
+    central = (generic if fused is None else fused)[np.abs(z) <= 10]
+    low, high = np.nanmin(_finite(central)), np.nanmax(_finite(central))
+    pad = 0.08 * max(high - low, 1e-3)
+    top.set_ylim(low - pad, high + pad)
     for axis in (row[0] for row in axes):
         _shade(axis, z, broken)
+        axis.set_xscale("symlog", linthresh=10)
     top.set_xlabel("z (the logit)")
     top.set_ylabel("dZ = ∂L/∂z")
     label = "class 1 of (z, 0)" if g.name == "softmax" else f"y = {y:g}"
@@ -175,6 +179,24 @@ def output_layer(
         bottom.grid(alpha=0.3)
         bottom.legend(loc="best")
     return _write(figure, path)
+
+
+def _finite(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """NaN where values are NaN or ±inf, so that matplotlib leaves a gap."""
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _logit_grid(low: float, high: float, linear: float = 10.0) -> NDArray[np.float64]:
+    """z from low to high: dense and even within ±linear, geometric beyond."""
+    if not low < high:
+        raise ValueError(f"z_range must be (low, high) with low < high, got {(low, high)}")
+    middle = np.linspace(max(low, -linear), min(high, linear), 801)
+    parts = [middle]
+    if low < -linear:
+        parts.insert(0, -np.geomspace(-low, linear, 400, endpoint=False))
+    if high > linear:
+        parts.append(np.geomspace(linear, high, 401)[1:])
+    return np.concatenate(parts)
 
 
 def _shade(axis: Any, z: NDArray[np.float64], broken: NDArray[np.bool_]) -> None:

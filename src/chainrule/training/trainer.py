@@ -235,6 +235,7 @@ def fit(
         for epoch in range(1, n_epochs + 1):
             alpha = schedule(net.epochs_trained)
             total = 0.0
+            running = metrics.RunningScore(net.loss, Y_train)
             for columns in mini_batches(m, step_size, rng):
                 X_batch, Y_batch = X_train[:, columns], Y_train[:, columns]
                 m_batch = X_batch.shape[1]
@@ -249,15 +250,16 @@ def fit(
                     _restore(net, last_good, epoch, alpha, cost, history)
                 for name, value in net.params.items():
                     np.copyto(last_good[name], value)
+                running.add(AL, Y_batch)
                 grads = net._backward(AL, Y_batch, caches, lam, masks)
                 chosen.step(net.params, grads, alpha)
                 total += cost * m_batch
             if not all(np.isfinite(value).all() for value in net.params.values()):
                 _restore(net, last_good, epoch, alpha, math.nan, history)
             net.epochs_trained += 1
-            train_cost, train_metric = total / m, _evaluate(net, X_train, Y_train)[1]
+            train_cost = total / m
             history.cost.append(train_cost)
-            history.metric.append(train_metric)
+            history.metric.append(running.value())
             history.learning_rate.append(alpha)
             monitored = train_cost
             if val is not None:
