@@ -129,6 +129,7 @@ def test_gradcheck_and_datasets_commands():
             "training diverged in epoch",
         ),
         (["evaluate", "absent.npz"], "no model file at absent.npz"),
+        (["train", "--save", "no/such/dir/m.npz"], "cannot write no/such/dir/m.npz"),
         (["plot-pair", "--activation", "tanh", "--loss", "bce"], "bce needs a in"),
         (["train", "--dtype", "float16"], "dtype must be float32 or float64"),
     ],

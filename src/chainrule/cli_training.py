@@ -136,6 +136,9 @@ def train(
     ] = None,
 ) -> None:
     """Train a network on a dataset and report the held-out (test split) result."""
+    for target in (save, plot, boundary):
+        if target is not None and not target.parent.is_dir():
+            raise FileNotFoundError(f"cannot write {target}: no directory {target.parent}")
     data = cr.datasets.load(dataset, seed=seed)
     net = build_network(data, layers, hidden, output, loss, init, seed, dtype)
     typer.echo(
@@ -163,7 +166,8 @@ def train(
     if save is not None:
         typer.echo(f"model saved to {cr.save(net, save)}")
     if plot is not None:
-        typer.echo(f"learning curve written to {plots.learning_curve(history, plot, dataset)}")
+        curve = plots.learning_curve(history, plot, dataset, validation_label="test split")
+        typer.echo(f"learning curve written to {curve}")
     if boundary is not None:
         written = plots.decision_boundary(
             net, data.X_test, data.Y_test, boundary, f"{dataset}: test split"

@@ -46,8 +46,14 @@ def _write(figure: Figure, path: str | Path) -> Path:
     return target
 
 
-def learning_curve(history: History, path: str | Path, title: str | None = None) -> Path:
-    """Cost (left) and metric (right) per epoch, training and validation."""
+def learning_curve(
+    history: History,
+    path: str | Path,
+    title: str | None = None,
+    validation_label: str = "validation",
+) -> Path:
+    """Cost (left) and metric (right) per epoch, training and validation
+    (the second curve is called ``validation_label``)."""
     figure, axes = _figure(1, 2, (10, 4))
     epochs = np.arange(1, len(history) + 1)
     panels = (
@@ -57,7 +63,7 @@ def learning_curve(history: History, path: str | Path, title: str | None = None)
     for axis, (label, train, validation) in zip(axes[0], panels, strict=True):
         axis.plot(epochs, train, label="training", color="tab:blue")
         if validation:
-            axis.plot(epochs, validation, label="validation", color="tab:orange")
+            axis.plot(epochs, validation, label=validation_label, color="tab:orange")
         axis.set_xlabel("epoch")
         axis.set_ylabel(label)
         axis.set_title(f"{label} per epoch")
