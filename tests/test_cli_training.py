@@ -161,3 +161,12 @@ def test_a_bad_model_file_and_a_bad_csv_are_user_mistakes(tmp_path):
     csv.write_text("1,2,3\n")
     result = runner.invoke(app, ["predict", str(model), "--input", str(csv)])
     assert result.exit_code == 1 and "X (A0) must be (4, m)" in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["train"], ["evaluate"], ["predict"], ["gradcheck"], ["plot-pair"], ["datasets"]],
+)
+def test_help_everywhere(command):
+    result = _run(*command, "--help")
+    assert "Usage" in result.output

@@ -253,7 +253,29 @@ def test_fit_rejects_bad_arguments_with_clear_messages():
     before = {k: v.copy() for k, v in net.params.items()}
     with pytest.raises(ValueError, match="examples must be columns"):
         net.fit(X.T, Y, epochs=1, learning_rate=0.1)
+    with pytest.raises(ValueError, match="leaves no examples on one side"):
+        net.fit(X, Y, epochs=1, learning_rate=0.1, optimizer="adam", validation=0.01, seed=3)
     assert all(np.array_equal(before[k], net.params[k]) for k in before)
+    assert net.optimizer is None and net.rng is None and net.epochs_trained == 0
+
+
+@pytest.mark.parametrize(
+    ("init", "scale"),
+    [
+        ("he", lambda n_prev, n: np.sqrt(2 / n_prev)),
+        ("xavier", lambda n_prev, n: np.sqrt(2 / (n_prev + n))),
+        ("normalized", lambda n_prev, n: 1 / np.sqrt(n_prev)),
+        ("small", lambda n_prev, n: 0.01),
+    ],
+)
+def test_initializers_scale_a_standard_normal_and_start_b_at_zero(init, scale):
+    net = cr.Network([400, 300, 200], init=init, seed=0)
+    for l, (n_prev, n) in enumerate([(400, 300), (300, 200)], start=1):
+        W = net.params[f"W{l}"]
+        assert W.shape == (n, n_prev)
+        assert W.std() == pytest.approx(scale(n_prev, n), rel=0.01)
+        assert abs(W.mean()) < 0.01 * scale(n_prev, n)
+        np.testing.assert_array_equal(net.params[f"b{l}"], np.zeros((n, 1)))
 
 
 def test_the_progress_bar_is_silent_when_output_is_not_a_terminal(capsys, monkeypatch):

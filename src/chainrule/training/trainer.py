@@ -216,11 +216,12 @@ def fit(
     keep = keep_probs(keep_prob, net.L - 1)
     stopper = as_early_stopping(early_stopping)
     chosen = _optimizer_for(net, optimizer)
-    if seed is not None or net.rng is None:
-        net.rng = np.random.default_rng(net.seed if seed is None else seed)
     rng = net.rng
+    if seed is not None or rng is None:
+        rng = np.random.default_rng(net.seed if seed is None else seed)
     X_train, Y_train, val = _split_validation(net, X_arr, Y_arr, validation, rng)
-    net.optimizer = chosen
+    # Every argument is valid: from here on the network's training state changes.
+    net.rng, net.optimizer = rng, chosen
 
     m = X_train.shape[1]
     hidden_units = net.layer_dims[1:-1]
