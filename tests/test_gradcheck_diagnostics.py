@@ -23,8 +23,8 @@ def test_scaled_db2_is_the_only_failing_parameter(monkeypatch):
 
     backward = cr.Network._backward
 
-    def scaled_db2(self, AL, Y, caches):
-        grads = backward(self, AL, Y, caches)
+    def scaled_db2(self, *args, **kwargs):
+        grads = backward(self, *args, **kwargs)
         grads["db2"] = grads["db2"] * 1.01
         return grads
 

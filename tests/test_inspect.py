@@ -68,9 +68,9 @@ def test_recorder_as_a_callback_and_its_errors(tmp_path):
     recorder = Recorder(X, Y)
     with pytest.raises(ValueError, match="nothing recorded"):
         recorder.plot(tmp_path / "empty.png")
-    recorder(net, 0, {"cost": 0.7})
+    recorder(0, None, net)
     net.fit(X, Y, epochs=5, learning_rate=0.1)
-    recorder(net, 5, history=None)
+    recorder(5, None, net)
     assert recorder.epochs == [0, 5]
     assert recorder.stats[0][0].dW_norm != recorder.stats[1][0].dW_norm
     assert recorder.table().title == "epoch 5"

@@ -9,7 +9,7 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 >>> net = cr.Network([2, 4, 1], hidden="tanh", output="sigmoid", loss="bce")
 """
 
-from chainrule import course, datasets, shapes
+from chainrule import course, datasets, optimizers, schedules, shapes
 from chainrule._version import __version__
 from chainrule.compare import Comparison, compare
 from chainrule.derive import Derivation, derive
@@ -29,14 +29,18 @@ from chainrule.functions import (
 )
 from chainrule.gradcheck import GradcheckResult, gradcheck
 from chainrule.inspect import Inspection, LayerStats, Recorder
+from chainrule.io import load, save
 from chainrule.network import LayerCache, Network
+from chainrule.training import EarlyStopping, History, TrainingDiverged
 
 __all__ = [
     "NATURAL_PAIRS",
     "Activation",
     "Comparison",
     "Derivation",
+    "EarlyStopping",
     "GradcheckResult",
+    "History",
     "Inspection",
     "LayerCache",
     "LayerStats",
@@ -46,6 +50,7 @@ __all__ = [
     "Network",
     "NumericalWarning",
     "Recorder",
+    "TrainingDiverged",
     "__version__",
     "activation",
     "compare",
@@ -54,9 +59,13 @@ __all__ = [
     "derive",
     "domain_problem",
     "gradcheck",
+    "load",
     "loss",
     "natural_pair",
+    "optimizers",
     "output_cost",
     "output_delta",
+    "save",
+    "schedules",
     "shapes",
 ]

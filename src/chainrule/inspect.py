@@ -13,7 +13,7 @@ For each layer l, on a batch (X, Y) at the network's current parameters:
 
 :func:`layer_stats` computes them once (``net.inspect(X, Y)`` returns them as
 an :class:`Inspection`, a rich table); a :class:`Recorder`, used as a
-callback ``recorder(net, epoch)`` or through ``fit(..., record=True)``, keeps
+callback ``recorder(epoch, history, net)`` or through ``fit(..., record=True)``, keeps
 them per epoch and plots the gradient norms per layer over the epochs.
 """
 
@@ -136,10 +136,10 @@ def inspect_network(net: Network, X: ArrayLike, Y: ArrayLike) -> Inspection:
 
 
 class Recorder:
-    """Keeps :func:`layer_stats` per epoch; call it as ``recorder(net, epoch)`` after each epoch.
+    """Keeps :func:`layer_stats` per epoch: a fit callback ``recorder(epoch, history, net)``.
 
-    Extra positional or keyword arguments are accepted and ignored, so that it
-    can be handed to a training loop as a callback.
+    ``fit(..., record=True)`` makes one and keeps it in ``net.recording``; it
+    can also be passed in ``callbacks=`` or called by hand after any epoch.
     """
 
     def __init__(self, X: ArrayLike, Y: ArrayLike) -> None:
@@ -147,7 +147,7 @@ class Recorder:
         self.epochs: list[int] = []
         self.stats: list[list[LayerStats]] = []
 
-    def __call__(self, net: Network, epoch: int, *args: Any, **kwargs: Any) -> None:
+    def __call__(self, epoch: int, history: object, net: Network) -> None:
         self.epochs.append(int(epoch))
         self.stats.append(layer_stats(net, self.X, self.Y))
 
