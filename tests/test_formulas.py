@@ -138,6 +138,10 @@ def test_nothing_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(os, "system", forbidden("os.system"))
     monkeypatch.setattr(os, "popen", forbidden("os.popen"))
 
+    with pytest.raises(AssertionError):  # the trap works
+        builtins.eval("1")
+    calls.clear()
+
     target = tmp_path / "pwned"
     attempts = [
         *HOSTILE,
