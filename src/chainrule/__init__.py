@@ -11,7 +11,7 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 
 from chainrule import datasets
 from chainrule._version import __version__
-from chainrule.derive import Derivation, derive
+from chainrule.derive import Derivation, derive, derive_all
 from chainrule.functions import (
     NATURAL_PAIRS,
     Activation,
@@ -42,6 +42,7 @@ __all__ = [
     "activation",
     "datasets",
     "derive",
+    "derive_all",
     "domain_problem",
     "gradcheck",
     "loss",

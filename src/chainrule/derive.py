@@ -106,7 +106,7 @@ class Derivation:
         """A Markdown section: the numbered steps with inline math, the verdict, the problem."""
         import sympy as sp
 
-        lines = [f"**{self.pair}**", ""]
+        lines = [f"**`{self.pair}`**", ""]
         for number, step in enumerate(self.steps, start=1):
             lines.append(f"{number}. {step.title}: ${sp.latex(step.expression)}$")
         lines += ["", f"*{self.verdict()}*"]
@@ -223,13 +223,13 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
     steps = [
         Step("the loss", _eq(sp, L_of, ell)),
         Step("dA[L] = ∂L/∂a", _eq(sp, sp.Derivative(L_of, a), dA)),
-        Step(f"the activation a = {G.name}(z)", _eq(sp, a, g)),
+        Step(f"the activation a = {G.name if G.name.isidentifier() else 'g'}(z)", _eq(sp, a, g)),
         Step("its derivative g'(z)", _eq(sp, sp.Derivative(g_of, z), g_prime)),
     ]
     if g_prime_in_a is not None and g_prime_in_a != g_prime:
         steps.append(Step("g'(z) written through a", _eq(sp, sp.Derivative(g_of, z), g_prime_in_a)))
     steps.append(Step("the chain rule: dZ[L] = dA[L] · g'(Z[L])", _eq(sp, dL_dz, product)))
-    if dZ != product:
+    if str(dZ) != str(product):
         steps.append(Step("simplified", _eq(sp, dL_dz, dZ)))
     constant = _natural_constant(sp, dZ, a, y, z)
     return Derivation(
