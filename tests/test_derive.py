@@ -236,6 +236,7 @@ def test_derive_accepts_objects_names_aliases_and_formulas() -> None:
     assert cr.derive(losses.BCE, activations.SIGMOID) is cr.derive("log_loss", "sigmoid")
     custom = cr.derive("mse", "z/(1 + Abs(z))")
     assert custom.activation_function.name == "z/(1 + Abs(z))"
+    assert cr.derive("mse", "z/(1 + Abs(z))") is custom  # formulas are cached too
     assert cr.derive("(a - y)**2", "identity").natural
     with pytest.raises(ValueError, match="unknown activation 'sigmod'"):
         cr.derive("bce", "sigmod")
@@ -270,3 +271,24 @@ def test_the_docs_table_is_derive_alls() -> None:
     assert shown == derive_all().markdown(), (
         "docs table is stale: regenerate it with chainrule.derive.derive_all().markdown()"
     )
+
+
+# -- the command line ------------------------------------------------------------
+
+
+def test_cli_derive() -> None:
+    from typer.testing import CliRunner
+
+    from chainrule.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["derive", "--loss", "bce", "--activation", "tanh"])
+    assert result.exit_code == 0
+    assert result.output.strip() == cr.derive("bce", "tanh").text()
+    latex = runner.invoke(app, ["derive", "-l", "mse", "-g", "z/(1+Abs(z))", "-f", "latex"])
+    assert latex.exit_code == 0 and latex.output.startswith("\\begin{aligned}")
+    table = runner.invoke(app, ["derive", "--all"])
+    assert table.exit_code == 0 and table.output.strip() == derive_all().markdown()
+    hostile = runner.invoke(app, ["derive", "-g", "__import__('os').system('ls')"])
+    assert hostile.exit_code != 0 and "rejected" in hostile.output
+    assert runner.invoke(app, ["derive", "-f", "pdf"]).exit_code != 0

@@ -156,11 +156,26 @@ def _without_leading_minus(sp: Any, expr: Any) -> Any:
     return sp.Mul(*leading, *factors, evaluate=False)
 
 
+#: Beyond this size (operations, or an integer power), expanding or cancelling an
+#: expression can take SymPy minutes: (1 + z)**400 has 401 terms. Such
+#: expressions are shown as they are.
+_MAX_TIDY_OPS = 120
+_MAX_TIDY_POWER = 16
+
+
+def _too_big(sp: Any, expr: Any) -> bool:
+    return sp.count_ops(expr) > _MAX_TIDY_OPS or any(
+        power.exp.is_Integer and abs(power.exp) > _MAX_TIDY_POWER for power in expr.atoms(sp.Pow)
+    )
+
+
 def _tidy(sp: Any, expr: Any) -> Any:
     """The shortest of expr, its expansion and its factored form (no general simplify).
 
     Ties go to the factored form, as the course writes a(1 − a) and 2(a − y).
     """
+    if _too_big(sp, expr):
+        return expr
     try:
         factored = _without_leading_minus(sp, sp.factor(sp.cancel(expr)))
         expanded = sp.expand(expr)
@@ -239,6 +254,8 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
 
 def _natural_constant(sp: Any, dZ: Any, a: Any, y: Any, z: Any) -> Any | None:
     """c when dZ = c·(a − y) for a nonzero constant c; None otherwise."""
+    if _too_big(sp, dZ):
+        return None
     try:
         ratio = sp.cancel(dZ / (a - y))
     except (sp.PolynomialError, NotImplementedError, TypeError):

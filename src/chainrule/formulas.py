@@ -31,7 +31,7 @@ from typing import Any
 #: The longest formula accepted, in characters.
 MAX_LENGTH = 2000
 #: The deepest nesting accepted: parentheses, and levels of the syntax tree.
-MAX_DEPTH = 64
+MAX_DEPTH = 100
 #: The largest power of ten a number raised to a number may reach, (``9**9**9``
 #: would otherwise make SymPy compute an integer of 370 million digits).
 MAX_POWER_DIGITS = 400
