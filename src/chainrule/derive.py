@@ -37,10 +37,19 @@ _FIT_DIGITS = 30
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a derivation: a title in words and an equation (a SymPy ``Eq``)."""
+    """One step of a derivation: a title in words and an equation (a SymPy ``Eq``).
+
+    ``as_written`` keeps the factors in the order they were multiplied when the
+    step is printed, so dA · g' reads 2(a − y)·a(1 − a) rather than SymPy's sorted order.
+    """
 
     title: str
     expression: Any
+    as_written: bool = False
+
+    def order(self) -> str | None:
+        """The ``order`` argument for SymPy's printers."""
+        return "none" if self.as_written else None
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ class Derivation:
 
         lines = [f"{self.pair}: the chain rule at the output layer"]
         for number, step in enumerate(self.steps, start=1):
-            shown = str(sp.pretty(step.expression, use_unicode=True))
+            shown = str(sp.pretty(step.expression, use_unicode=True, order=step.order()))
             lines.append(f"{number}. {step.title}")
             lines.extend("     " + line for line in shown.split("\n"))
         lines.append(self.verdict())
@@ -97,7 +106,8 @@ class Derivation:
         import sympy as sp
 
         rows = [
-            rf"&\text{{{number}. {_latex_text(step.title)}}} \\ &\quad {sp.latex(step.expression)}"
+            rf"&\text{{{number}. {_latex_text(step.title)}}} \\ "
+            rf"&\quad {sp.latex(step.expression, order=step.order())}"
             for number, step in enumerate(self.steps, start=1)
         ]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
@@ -108,7 +118,8 @@ class Derivation:
 
         lines = [f"**`{self.pair}`**", ""]
         for number, step in enumerate(self.steps, start=1):
-            lines.append(f"{number}. {step.title}: ${sp.latex(step.expression)}$")
+            math = sp.latex(step.expression, order=step.order())
+            lines.append(f"{number}. {step.title}: ${math}$")
         lines += ["", f"*{self.verdict()}*"]
         if self.domain_problem is not None:
             lines += ["", f"**Domain problem:** {self.domain_problem}"]
@@ -243,7 +254,9 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
     ]
     if g_prime_in_a is not None and g_prime_in_a != g_prime:
         steps.append(Step("g'(z) written through a", _eq(sp, sp.Derivative(g_of, z), g_prime_in_a)))
-    steps.append(Step("the chain rule: dZ[L] = dA[L] · g'(Z[L])", _eq(sp, dL_dz, product)))
+    steps.append(
+        Step("the chain rule: dZ[L] = dA[L] · g'(Z[L])", _eq(sp, dL_dz, product), as_written=True)
+    )
     if str(dZ) != str(product):
         steps.append(Step("simplified", _eq(sp, dL_dz, dZ)))
     constant = _natural_constant(sp, dZ, a, y, z)
@@ -277,7 +290,7 @@ def _softmax(L: Loss) -> Derivation:
     ell = sp.Sum(L.sympy(a[k], y[k]), (k, 1, K))
     # Differentiated in real symbols (Indexed ones are complex: |a| would bring re and im).
     a_k, y_k = sp.Symbol("a_k", real=True), sp.Symbol("y_k", real=True)
-    dA_k = sp.factor_terms(sp.diff(L.sympy(a_k, y_k), a_k)).xreplace({a_k: a[k], y_k: y[k]})
+    dA_k = sp.factor_terms(sp.diff(L.sympy(a_k, y_k), a_k).xreplace({a_k: a[k], y_k: y[k]}))
     g = SOFTMAX.sympy(z[i])
     jacobian = a[k] * (delta - a[i])
     chain = sp.Sum(sp.Mul(dA_k, jacobian, evaluate=False), (k, 1, K))
@@ -287,7 +300,9 @@ def _softmax(L: Loss) -> Derivation:
         Step("dA[L] = ∂L/∂aₖ", _eq(sp, sp.Derivative(L_symbol, a[k]), dA_k)),
         Step("the activation aᵢ = softmax(z)ᵢ", _eq(sp, a[i], g)),
         Step("its Jacobian (δᵢₖ = 1 when i = k)", _eq(sp, sp.Derivative(a[k], z[i]), jacobian)),
-        Step("the chain rule: ∂L/∂zᵢ = Σₖ ∂L/∂aₖ · ∂aₖ/∂zᵢ", _eq(sp, dL_dz, chain)),
+        Step(
+            "the chain rule: ∂L/∂zᵢ = Σₖ ∂L/∂aₖ · ∂aₖ/∂zᵢ", _eq(sp, dL_dz, chain), as_written=True
+        ),
     ]
     if L is CCE:
         # −Σₖ (yₖ/aₖ)·aₖ(δᵢₖ − aᵢ) = −yᵢ + aᵢ Σₖ yₖ, and Σₖ yₖ = 1 for a label distribution.
