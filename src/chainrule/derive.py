@@ -59,6 +59,9 @@ class Derivation:
     ``g_prime_in_a`` is g' written through a = g(z) where that is how it is
     known (None otherwise); ``dZ`` uses it, so it is in a and y when it can
     be. ``constant`` is c when the pair is natural (dZ = c·(a − y)).
+    ``steps`` are the chain-rule steps in order (loss → dA → g' → product →
+    simplified), and ``domain_problem`` is :func:`chainrule.domain_problem`'s
+    sentence when g's range leaves the loss's domain (None otherwise).
     For softmax the expressions are in index notation (aᵢ, yₖ, Σₖ).
     """
 
@@ -245,7 +248,7 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
     factor = g_prime if g_prime_in_a is None else g_prime_in_a
     product = sp.Mul(dA, factor, evaluate=False)
     dZ = _tidy(sp, dA * factor)
-    dL_dz = sp.Derivative(sp.Function("L")(a, y), z)
+    dL_dz = sp.Derivative(L_of, z)
     steps = [
         Step("the loss", _eq(sp, L_of, ell)),
         Step("dA[L] = ∂L/∂a", _eq(sp, sp.Derivative(L_of, a), dA)),
