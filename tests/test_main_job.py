@@ -21,8 +21,14 @@ def test_main_job_prints_the_formulas_the_check_and_reaches_95_percent() -> None
     out = result.output
 
     # The output layer's formulas for sigmoid + bce, and the verdict.
-    assert "bce, a = sigmoid(z)" in out
-    for line in ("dA[L]", "g'(Z[L]) = a⋅(1 - a)", "dZ[L]   = a - y", "natural pair"):
+    assert "bce + sigmoid" in out
+    for line in (
+        "dA[L] = ∂L/∂a",
+        "= a⋅(1 - a)",  # g'(z) written through a
+        "dZ[L] = dA[L] · g'(Z[L])",
+        "= a - y",  # simplified
+        "natural pair: dZ[L] = A[L] − Y",
+    ):
         assert line in out
 
     check = re.search(r"Gradient check.*difference (\S+) (\w+)", out)

@@ -12,7 +12,7 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 from chainrule import course, datasets, optimizers, schedules, shapes
 from chainrule._version import __version__
 from chainrule.compare import Comparison, compare
-from chainrule.derive import Derivation, derive
+from chainrule.derive import Derivation, derive, derive_all
 from chainrule.diagnostics import MistakeWarning
 from chainrule.functions import (
     NATURAL_PAIRS,
@@ -57,6 +57,7 @@ __all__ = [
     "course",
     "datasets",
     "derive",
+    "derive_all",
     "domain_problem",
     "gradcheck",
     "load",

@@ -64,6 +64,33 @@ def version() -> None:
     console.print(cr.__version__)
 
 
+@app.command("derive")
+def derive(
+    loss: str = typer.Option("bce", "--loss", "-l", help="A loss name, or a formula in a and y."),
+    activation: str = typer.Option(
+        "sigmoid", "--activation", "-g", help="An activation name, or a formula in z."
+    ),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, latex or markdown."),
+    all_pairs: bool = typer.Option(
+        False, "--all", help="The table of every activation × loss in the catalog."
+    ),
+) -> None:
+    """Derive dA[L], g'(Z[L]) and dZ[L] for an output pair, step by step."""
+    if output_format not in ("text", "latex", "markdown"):
+        raise typer.BadParameter(f"--format must be text, latex or markdown, got {output_format!r}")
+    if all_pairs:
+        if output_format == "latex":
+            raise typer.BadParameter("--all prints a text or markdown table, not latex")
+        typer.echo(cr.derive_all().markdown())
+        return
+    try:
+        derivation = cr.derive(loss, activation)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    rendered = {"text": derivation.text, "latex": derivation.latex, "markdown": derivation.markdown}
+    typer.echo(rendered[output_format]())
+
+
 def main() -> None:
     """Entry point of the ``chainrule`` script."""
     app()

@@ -1,27 +1,69 @@
-"""The output layer's chain rule done symbolically, with SymPy.
+"""The output layer's chain rule done symbolically, with SymPy, step by step.
 
 For a loss ℓ(a, y) and an output activation a = g(z)::
 
-    dA = ∂ℓ/∂a              g'(z)             dZ = dA · g'(z)
+    dA[L] = ∂ℓ/∂a          g'(z)          dZ[L] = dA[L] · g'(Z[L])
 
-and the pair is *natural* when dZ simplifies to c·(a − y) for a constant c.
-Everything is read off the catalog's SymPy expressions, so the formulas shown
-are those of the functions the network runs.
+and the pair is *natural* when dZ simplifies to c·(a − y) for a constant c
+(sigmoid + bce, softmax + cce, exp + poisson: c = 1; identity + mse: c = 2).
+Where g' can be written through a = g(z), as the course writes it
+(sigmoid: a(1 − a), tanh: 1 − a², exp: a), dZ is given in a and y alone;
+otherwise it keeps g'(z) next to dA(a, y).
+
+Softmax is not elementwise: with cce it is derived for K classes in index
+notation, where Σₖ yₖ = 1 turns ∂L/∂zᵢ into aᵢ − yᵢ; with any other loss
+dZ is the Jacobian–vector product aᵢ(dAᵢ − Σₖ aₖ dAₖ).
+
+Everything is read off the catalog's SymPy expressions (or a custom
+function's formula), so the formulas shown are those the network runs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from chainrule.functions.activations import SOFTMAX, Activation, activation
+from chainrule.functions.activations import names as activation_names
 from chainrule.functions.losses import CCE, Loss, loss
+from chainrule.functions.losses import names as loss_names
+from chainrule.functions.pairs import domain_problem
+
+#: Points at which a polynomial g'(z) = P(g(z)) is fitted and then checked.
+_FIT_POINTS = ("-1.3", "-0.45", "0.35", "0.8", "1.7", "2.3")
+_FIT_DIGITS = 30
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation: a title in words and an equation (a SymPy ``Eq``).
+
+    ``as_written`` keeps the factors in the order they were multiplied when the
+    step is printed, so dA · g' reads 2(a − y)·a(1 − a) rather than SymPy's sorted order.
+    """
+
+    title: str
+    expression: Any
+    as_written: bool = False
+
+    def order(self) -> str | None:
+        """The ``order`` argument for SymPy's printers."""
+        return "none" if self.as_written else None
 
 
 @dataclass(frozen=True)
 class Derivation:
-    """dA, g' and dZ for one (loss, activation) pair, as SymPy expressions in a, y and z."""
+    """dA, g' and dZ for one (loss, activation) pair, as SymPy expressions in a, y and z.
+
+    ``g_prime_in_a`` is g' written through a = g(z) where that is how it is
+    known (None otherwise); ``dZ`` uses it, so it is in a and y when it can
+    be. ``constant`` is c when the pair is natural (dZ = c·(a − y)).
+    ``steps`` are the chain-rule steps in order (loss → dA → g' → product →
+    simplified), and ``domain_problem`` is :func:`chainrule.domain_problem`'s
+    sentence when g's range leaves the loss's domain (None otherwise).
+    For softmax the expressions are in index notation (aᵢ, yₖ, Σₖ).
+    """
 
     loss_function: Loss
     activation_function: Activation
@@ -33,77 +75,294 @@ class Derivation:
     dZ: Any
     natural: bool
     constant: Any | None
+    steps: tuple[Step, ...] = ()
+    domain_problem: str | None = None
+
+    @property
+    def pair(self) -> str:
+        """``"loss + activation"``, e.g. ``"bce + sigmoid"``."""
+        return f"{self.loss_function.name} + {self.activation_function.name}"
+
+    def verdict(self) -> str:
+        """One sentence: natural (with c) or not."""
+        if self.natural:
+            residual = "A[L] − Y" if self.constant == 1 else f"{self.constant}·(A[L] − Y)"
+            return f"natural pair: dZ[L] = {residual}, the rule to fuse from the logits"
+        return "not a natural pair: dZ[L] must be computed as dA[L] · g'(Z[L])"
 
     def text(self) -> str:
         """The derivation as Unicode text, in the course's notation."""
         import sympy as sp
 
-        def show(expr: Any) -> str:
-            return str(sp.pretty(expr, use_unicode=True)).replace("\n", "\n      ")
+        lines = [f"{self.pair}: the chain rule at the output layer"]
+        for number, step in enumerate(self.steps, start=1):
+            shown = str(sp.pretty(step.expression, use_unicode=True, order=step.order()))
+            lines.append(f"{number}. {step.title}")
+            lines.extend("     " + line for line in shown.split("\n"))
+        lines.append(self.verdict())
+        if self.domain_problem is not None:
+            lines.append(f"domain problem: {self.domain_problem}")
+        return "\n".join(lines)
 
-        g_prime = self.g_prime_in_a if self.g_prime_in_a is not None else self.g_prime
-        verdict = (
-            f"natural pair: dZ[L] = {show(self.constant)}·(a − y)"
-            if self.natural
-            else "not a natural pair: dZ[L] must be computed as dA[L]·g'(Z[L])"
-        )
-        return "\n".join(
-            [
-                f"L(a, y) = {show(self.loss)}    "
-                f"({self.loss_function.name}, a = {self.activation_function.name}(z))",
-                f"dA[L]   = {show(self.dA)}",
-                f"g'(Z[L]) = {show(g_prime)}",
-                f"dZ[L]   = {show(self.dZ)}",
-                verdict,
-            ]
-        )
+    def latex(self) -> str:
+        """The steps as a LaTeX ``aligned`` block, each with its title."""
+        import sympy as sp
+
+        rows = [
+            rf"&\text{{{number}. {_latex_text(step.title)}}} \\ "
+            rf"&\quad {sp.latex(step.expression, order=step.order())}"
+            for number, step in enumerate(self.steps, start=1)
+        ]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def markdown(self) -> str:
+        """A Markdown section: the numbered steps with inline math, the verdict, the problem."""
+        import sympy as sp
+
+        lines = [f"**`{self.pair}`**", ""]
+        for number, step in enumerate(self.steps, start=1):
+            math = sp.latex(step.expression, order=step.order())
+            lines.append(f"{number}. {step.title}: ${math}$")
+        lines += ["", f"*{self.verdict()}*"]
+        if self.domain_problem is not None:
+            lines += ["", f"**Domain problem:** {self.domain_problem}"]
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        return f"$$\n{self.latex()}\n$$"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
 
 
-def _in_terms_of_a(sp: Any, expr: Any, g: Any, z: Any, a: Any) -> Any | None:
-    """Rewrite expr(z) through a = g(z) when g can be inverted; None otherwise."""
+def _latex_text(title: str) -> str:
+    """A title for ``\\text{…}``: LaTeX's special characters escaped."""
+    for character in "\\&%$#_{}":
+        title = title.replace(character, "\\" + character)
+    return title
+
+
+def _without_leading_minus(sp: Any, expr: Any) -> Any:
+    """−a(a − 1) → a(1 − a) and 2(y − a)(a − 1) → 2(a − y)(1 − a): the course's signs.
+
+    Factors that start with a minus (y − a) are flipped to a − y; a minus
+    left over is absorbed by flipping one factor without y, (a − 1) → (1 − a).
+    """
+    if not expr.is_Mul:
+        return expr
+    coefficient, factors_ = expr.as_coeff_mul()
+    factors = list(factors_)
+    for index, factor in enumerate(factors):
+        if factor.is_Add and factor.could_extract_minus_sign():
+            factors[index], coefficient = -factor, -coefficient
+    # A polynomial factor, (a − 1) → (1 − a), absorbs a leftover minus; (eᶻ + 1) does not.
+    flippable = [
+        index
+        for index, factor in enumerate(factors)
+        if factor.as_base_exp()[0].is_Add
+        and factor.as_base_exp()[1].is_odd
+        and not factor.has(sp.Function)
+    ]
+    if coefficient < 0 and flippable:
+        base, exponent = factors[flippable[0]].as_base_exp()
+        factors[flippable[0]], coefficient = (-base) ** exponent, -coefficient
+    leading = [] if coefficient == 1 else [coefficient]
+    return sp.Mul(*leading, *factors, evaluate=False)
+
+
+#: Beyond this size (operations, or an integer power), expanding or cancelling an
+#: expression can take SymPy minutes: (1 + z)**400 has 401 terms. Such
+#: expressions are shown as they are.
+_MAX_TIDY_OPS = 120
+_MAX_TIDY_POWER = 16
+
+
+def _too_big(sp: Any, expr: Any) -> bool:
+    return sp.count_ops(expr) > _MAX_TIDY_OPS or any(
+        power.exp.is_Integer and abs(power.exp) > _MAX_TIDY_POWER for power in expr.atoms(sp.Pow)
+    )
+
+
+def _tidy(sp: Any, expr: Any) -> Any:
+    """The shortest of expr, its expansion and its factored form (no general simplify).
+
+    Ties go to the factored form, as the course writes a(1 − a) and 2(a − y).
+    """
+    if _too_big(sp, expr):
+        return expr
     try:
-        inverses = sp.solve(sp.Eq(a, g), z)
-    except (NotImplementedError, ValueError):
+        factored = _without_leading_minus(sp, sp.factor(sp.cancel(expr)))
+        expanded = sp.expand(expr)
+    except (sp.PolynomialError, NotImplementedError, TypeError):
+        return expr
+    return min([factored, expanded, expr], key=sp.count_ops)
+
+
+def _in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
+    """g'(z) as a polynomial P(a) of degree ≤ 2 in a = g(z), or None when it is not one.
+
+    P is fitted at three points, checked at three more to 25 digits, and then
+    confirmed symbolically: g' − P(g) must cancel to 0. This finds
+    sigmoid' = a(1 − a), tanh' = 1 − a², exp' = a without ``solve``, which
+    is slow or hangs on activations like gelu.
+    """
+    if not g_prime.has(z):
+        return g_prime
+    if g.has(sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.sign):
         return None
-    if len(inverses) != 1:
+    try:
+        values = [
+            (g.subs(z, point).evalf(_FIT_DIGITS), g_prime.subs(z, point).evalf(_FIT_DIGITS))
+            for point in (sp.Rational(p) for p in _FIT_POINTS)
+        ]
+        if not all(v.is_real and d.is_real for v, d in values):
+            return None
+        system = sp.Matrix([[1, v, v**2] for v, _ in values[:3]])
+        coefficients = system.LUsolve(sp.Matrix([d for _, d in values[:3]]))
+    except (ValueError, ZeroDivisionError, TypeError):
         return None
-    return sp.simplify(sp.factor(sp.simplify(expr.subs(z, inverses[0]))))
+    exact = [sp.nsimplify(c, rational=True, tolerance=1e-20) for c in coefficients]
+    polynomial = sum(c * a**power for power, c in enumerate(exact))
+    for v, d in values[3:]:
+        if abs(polynomial.subs(a, v) - d) > 10 ** -(_FIT_DIGITS - 5) * (1 + abs(d)):
+            return None
+    residual = sp.cancel(sp.together((g_prime - polynomial.subs(a, g)).rewrite(sp.exp)))
+    return _tidy(sp, polynomial) if residual == 0 else None
+
+
+def _eq(sp: Any, lhs: Any, rhs: Any) -> Any:
+    return sp.Eq(lhs, rhs, evaluate=False)
+
+
+def _elementwise(L: Loss, G: Activation) -> Derivation:
+    import sympy as sp
+
+    a, y, z = (sp.Symbol(name, real=True) for name in "ayz")
+    L_of, g_of = sp.Function("L")(a, y), sp.Function("g")(z)
+    ell = L.sympy(a, y)
+    # factor_terms, not factor: bce's dA stays −y/a + (1 − y)/(1 − a), as the course writes it.
+    dA = sp.factor_terms(sp.diff(ell, a))
+    g = G.sympy(z)
+    g_prime = _tidy(sp, sp.diff(g, z))
+    g_prime_in_a = _in_terms_of_a(sp, g, g_prime, z, a)
+    factor = g_prime if g_prime_in_a is None else g_prime_in_a
+    product = sp.Mul(dA, factor, evaluate=False)
+    dZ = _tidy(sp, dA * factor)
+    dL_dz = sp.Derivative(L_of, z)
+    steps = [
+        Step("the loss", _eq(sp, L_of, ell)),
+        Step("dA[L] = ∂L/∂a", _eq(sp, sp.Derivative(L_of, a), dA)),
+        Step(f"the activation a = {G.name if G.name.isidentifier() else 'g'}(z)", _eq(sp, a, g)),
+        Step("its derivative g'(z)", _eq(sp, sp.Derivative(g_of, z), g_prime)),
+    ]
+    if g_prime_in_a is not None and g_prime_in_a != g_prime:
+        steps.append(Step("g'(z) written through a", _eq(sp, sp.Derivative(g_of, z), g_prime_in_a)))
+    steps.append(
+        Step("the chain rule: dZ[L] = dA[L] · g'(Z[L])", _eq(sp, dL_dz, product), as_written=True)
+    )
+    if str(dZ) != str(product):
+        steps.append(Step("simplified", _eq(sp, dL_dz, dZ)))
+    constant = _natural_constant(sp, dZ, a, y, z)
+    return Derivation(
+        L, G, ell, dA, g, g_prime, g_prime_in_a, dZ, constant is not None, constant, tuple(steps)
+    )
+
+
+def _natural_constant(sp: Any, dZ: Any, a: Any, y: Any, z: Any) -> Any | None:
+    """c when dZ = c·(a − y) for a nonzero constant c; None otherwise."""
+    if _too_big(sp, dZ):
+        return None
+    try:
+        ratio = sp.cancel(dZ / (a - y))
+    except (sp.PolynomialError, NotImplementedError, TypeError):
+        return None
+    if ratio.free_symbols & {a, y, z} or ratio == 0 or not ratio.is_number:
+        return None
+    return ratio
+
+
+def _softmax(L: Loss) -> Derivation:
+    """Softmax with any loss, in index notation over K classes."""
+    import sympy as sp
+
+    i, k = sp.symbols("i k", integer=True, positive=True)
+    K = sp.Symbol("K", integer=True, positive=True)
+    a, y, z = sp.IndexedBase("a"), sp.IndexedBase("y"), sp.IndexedBase("z")
+    L_symbol = sp.Symbol("L")
+    delta = sp.KroneckerDelta(i, k)
+    ell = sp.Sum(L.sympy(a[k], y[k]), (k, 1, K))
+    # Differentiated in real symbols (Indexed ones are complex: |a| would bring re and im).
+    a_k, y_k = sp.Symbol("a_k", real=True), sp.Symbol("y_k", real=True)
+    dA_k = sp.factor_terms(sp.diff(L.sympy(a_k, y_k), a_k).xreplace({a_k: a[k], y_k: y[k]}))
+    g = SOFTMAX.sympy(z[i])
+    jacobian = a[k] * (delta - a[i])
+    chain = sp.Sum(sp.Mul(dA_k, jacobian, evaluate=False), (k, 1, K))
+    dL_dz = sp.Derivative(L_symbol, z[i])
+    steps = [
+        Step(f"the loss over K classes, ℓ = {L.name}", _eq(sp, L_symbol, ell)),
+        Step("dA[L] = ∂L/∂aₖ", _eq(sp, sp.Derivative(L_symbol, a[k]), dA_k)),
+        Step("the activation aᵢ = softmax(z)ᵢ", _eq(sp, a[i], g)),
+        Step("its Jacobian (δᵢₖ = 1 when i = k)", _eq(sp, sp.Derivative(a[k], z[i]), jacobian)),
+        Step(
+            "the chain rule: ∂L/∂zᵢ = Σₖ ∂L/∂aₖ · ∂aₖ/∂zᵢ", _eq(sp, dL_dz, chain), as_written=True
+        ),
+    ]
+    if L is CCE:
+        # −Σₖ (yₖ/aₖ)·aₖ(δᵢₖ − aᵢ) = −yᵢ + aᵢ Σₖ yₖ, and Σₖ yₖ = 1 for a label distribution.
+        expanded = -y[i] + a[i] * sp.Sum(y[k], (k, 1, K))
+        dZ = a[i] - y[i]
+        steps += [
+            Step("sum out δᵢₖ", _eq(sp, dL_dz, expanded)),
+            Step("with Σₖ yₖ = 1 (one-hot or a distribution)", _eq(sp, dL_dz, dZ)),
+        ]
+        return Derivation(
+            L, SOFTMAX, ell, dA_k, g, jacobian, jacobian, dZ, True, sp.Integer(1), tuple(steps)
+        )
+    dA_i = dA_k.subs(k, i)
+    dZ = a[i] * (dA_i - sp.Sum(a[k] * dA_k, (k, 1, K)))
+    steps.append(Step("the Jacobian–vector form: aᵢ(dAᵢ − Σₖ aₖ dAₖ)", _eq(sp, dL_dz, dZ)))
+    return Derivation(L, SOFTMAX, ell, dA_k, g, jacobian, jacobian, dZ, False, None, tuple(steps))
+
+
+@lru_cache(maxsize=512)
+def _derive(L: Loss, G: Activation) -> Derivation:
+    derivation = _softmax(L) if G is SOFTMAX else _elementwise(L, G)
+    return replace(derivation, domain_problem=domain_problem(G, L))
 
 
 @lru_cache(maxsize=256)
-def _derive(L: Loss, g_function: Activation) -> Derivation:
-    import sympy as sp
+def _from_formula(kind: str, text: str) -> Activation | Loss:
+    if kind == "activation":
+        return Activation.from_expression(text, text)
+    return Loss.from_expression(text, text)
 
-    a = sp.Symbol("a", real=True)
-    y = sp.Symbol("y", real=True)
-    z = sp.Symbol("z", real=True)
-    ell = L.sympy(a, y)
-    dA = sp.diff(ell, a)
-    if g_function is SOFTMAX:
-        if L is not CCE:
-            raise ValueError(
-                "softmax is not elementwise: derive it with cce (dZ = a − y), "
-                "or see the Jacobian form in the docs"
-            )
-        # With Σₖ yₖ = 1: ∂/∂zᵢ (−Σₖ yₖ log aₖ) = −yᵢ + aᵢ Σₖ yₖ = aᵢ − yᵢ.
-        g = g_function.sympy(z)
-        return Derivation(L, g_function, ell, dA, g, a * (1 - a), a * (1 - a), a - y, True, 1)
-    g = g_function.sympy(z)
-    g_prime = sp.simplify(sp.diff(g, z))
-    g_prime_in_a = _in_terms_of_a(sp, g_prime, g, z, a)
-    if g_prime_in_a is not None:
-        dZ = sp.factor(sp.simplify(dA * g_prime_in_a))
-    else:
-        dZ = sp.simplify(dA.subs(a, g) * g_prime)
-    ratio = sp.simplify(dZ / (a - y))
-    natural = not ratio.free_symbols
-    return Derivation(
-        L, g_function, ell, dA, g, g_prime, g_prime_in_a, dZ, natural, ratio if natural else None
-    )
+
+def _resolve(kind: str, spec: str | Activation | Loss, variables: tuple[str, ...]) -> Any:
+    """A catalog entry by name, or, for a string that is no name, a custom one from a formula."""
+    lookup = activation if kind == "activation" else loss
+    try:
+        return lookup(spec)  # type: ignore[arg-type]
+    except ValueError:
+        if not isinstance(spec, str) or (spec.isidentifier() and spec not in variables):
+            raise
+    return _from_formula(kind, spec)
 
 
 def derive(loss_: str | Loss, activation_: str | Activation) -> Derivation:
     """Derive dA[L], g'(Z[L]) and dZ[L] for a loss and an output activation.
+
+    Parameters
+    ----------
+    loss_, activation_ : name, object, or formula
+        Catalog names (``"bce"``, ``"sigmoid"``), Loss and Activation objects,
+        or formulas in a, y (losses) and z (activations), such as
+        ``"z/(1 + Abs(z))"``, parsed without eval.
+
+    Returns
+    -------
+    Derivation
+        With ``.steps``, ``.dZ``, ``.natural``, ``.constant`` and
+        ``.domain_problem``; cached, so asking again costs microseconds.
 
     Examples
     --------
@@ -111,4 +370,67 @@ def derive(loss_: str | Loss, activation_: str | Activation) -> Derivation:
     >>> d.natural, str(d.dZ)
     (True, 'a - y')
     """
-    return _derive(loss(loss_), activation(activation_))
+    return _derive(_resolve("loss", loss_, ("a", "y")), _resolve("activation", activation_, ("z",)))
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One row of :func:`derive_all`'s table."""
+
+    loss: str
+    activation: str
+    natural: bool
+    constant: str | None
+    dZ: str
+    domain_problem: str | None
+
+
+@dataclass(frozen=True)
+class PairTable:
+    """Every catalog activation × loss: natural or not, dZ[L] and domain problems."""
+
+    rows: tuple[PairRow, ...]
+
+    def natural_pairs(self) -> list[PairRow]:
+        """The rows whose dZ[L] is c·(a − y)."""
+        return [row for row in self.rows if row.natural]
+
+    def markdown(self) -> str:
+        """The table in Markdown, one row per pair (what the docs page shows)."""
+        lines = [
+            "| loss | activation | natural | dZ[L] | domain problem |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for row in self.rows:
+            natural = f"yes, c = {row.constant}" if row.natural else "no"
+            problem = row.domain_problem or "none"
+            dZ = row.dZ.replace("|", "\\|")
+            lines.append(f"| {row.loss} | {row.activation} | {natural} | `{dZ}` | {problem} |")
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def derive_all() -> PairTable:
+    """Derive every loss × activation of the catalog (family members at their defaults).
+
+    Examples
+    --------
+    >>> table = derive_all()
+    >>> sorted((r.loss, r.activation) for r in table.natural_pairs())[:2]
+    [('bce', 'sigmoid'), ('cce', 'softmax')]
+    """
+    rows = []
+    for loss_name in loss_names():
+        for activation_name in activation_names():
+            d = derive(loss_name, activation_name)
+            rows.append(
+                PairRow(
+                    loss_name,
+                    activation_name,
+                    d.natural,
+                    None if d.constant is None else str(d.constant),
+                    str(d.dZ),
+                    d.domain_problem,
+                )
+            )
+    return PairTable(tuple(rows))

@@ -97,6 +97,24 @@ class Activation:
             return self.vjp(dA, Z, A)
         return dA * self.derivative(Z, A)
 
+    @classmethod
+    def from_expression(
+        cls,
+        name: str,
+        formula: str,
+        output_range: tuple[float, float] = (-math.inf, math.inf),
+        open_ends: tuple[bool, bool] = (True, True),
+    ) -> Activation:
+        """A custom activation from a formula in z, e.g. ``"z/(1 + Abs(z))"``.
+
+        g'(z) comes from SymPy; both are compiled to NumPy. The formula is
+        parsed without eval (see :mod:`chainrule.formulas`). The range of g is
+        not inferred: give ``output_range`` (e.g. ``(0, 1)``) for it to feed bce.
+        """
+        from chainrule.functions.custom import activation_from_expression
+
+        return activation_from_expression(name, formula, output_range, open_ends)
+
     def sympy(self, z: Any | None = None) -> Any:
         """The SymPy expression g(z) (z defaults to the symbol ``z``)."""
         import sympy as sp

@@ -137,6 +137,24 @@ class Loss:
         """The prediction read off A: labels for classification losses, A otherwise."""
         return self.predict_fn(A)
 
+    @classmethod
+    def from_expression(
+        cls,
+        name: str,
+        formula: str,
+        domain: tuple[float, float] = (-math.inf, math.inf),
+        open_ends: tuple[bool, bool] = (True, True),
+    ) -> Loss:
+        """A custom loss from a formula in a and y, e.g. ``"(a - y)**4"``.
+
+        dA = ∂ℓ/∂a comes from SymPy; both are compiled to NumPy. The formula is
+        parsed without eval (see :mod:`chainrule.formulas`). ``domain`` is the
+        set of a where ℓ is defined (all reals unless given).
+        """
+        from chainrule.functions.custom import loss_from_expression
+
+        return loss_from_expression(name, formula, domain, open_ends)
+
     def sympy(self, a: Any | None = None, y: Any | None = None) -> Any:
         """ℓ(a, y) as a SymPy expression (a and y default to real symbols)."""
         import sympy as sp

@@ -1,0 +1,272 @@
+"""Formulas typed by a user, parsed safely into SymPy expressions.
+
+``parse_formula("z/(1 + Abs(z))", ("z",))`` returns the SymPy expression of
+softsign. The string is never handed to ``eval``, ``exec`` or ``sympify``
+(which calls ``eval``): it is checked character by character, parsed by
+Python's ``ast`` module into a syntax tree, every node of that tree is checked
+against a whitelist, and only then is the SymPy expression built, node by
+node, by this module. What a formula may contain:
+
+* the variables it is declared with (``z`` for an activation; ``a`` and ``y``
+  for a loss) and the constants ``pi`` and ``E``;
+* numbers (``2``, ``0.5``, ``1e-3``), kept exact (``0.5`` becomes 1/2);
+* ``+ - * / **`` and unary minus;
+* calls, with positional arguments only, to the functions of
+  :data:`FUNCTIONS` (``exp``, ``log``, ``sqrt``, ``tanh``, ``Abs``, ``Max``, ``erf`` …).
+
+Anything else (attribute access, subscripts, strings, lambda, keywords,
+comprehensions, unknown names, a formula over :data:`MAX_LENGTH` characters
+or nested deeper than :data:`MAX_DEPTH`) raises a ValueError that says what
+was found, before any part of the formula is evaluated.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+#: The longest formula accepted, in characters.
+MAX_LENGTH = 2000
+#: The deepest nesting accepted: parentheses, and levels of the syntax tree.
+MAX_DEPTH = 100
+#: The largest power of ten a number raised to a number may reach, (``9**9**9``
+#: would otherwise make SymPy compute an integer of 370 million digits).
+MAX_POWER_DIGITS = 400
+
+_ALLOWED_CHARACTERS = re.compile(r"[A-Za-z0-9_.+\-*/() \t,]*")
+
+#: Function name → (number of arguments: an int, or None for "two or more", SymPy name).
+FUNCTIONS: dict[str, tuple[int | None, str]] = {
+    "exp": (1, "exp"),
+    "log": (1, "log"),
+    "sqrt": (1, "sqrt"),
+    "tanh": (1, "tanh"),
+    "sinh": (1, "sinh"),
+    "cosh": (1, "cosh"),
+    "sin": (1, "sin"),
+    "cos": (1, "cos"),
+    "atan": (1, "atan"),
+    "Abs": (1, "Abs"),
+    "abs": (1, "Abs"),
+    "sign": (1, "sign"),
+    "Heaviside": (1, "Heaviside"),
+    "erf": (1, "erf"),
+    "Max": (None, "Max"),
+    "Min": (None, "Min"),
+}
+#: Constant name → SymPy attribute.
+CONSTANTS: dict[str, str] = {"pi": "pi", "E": "E"}
+
+_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_UNARY = (ast.UAdd, ast.USub)
+
+
+def _reject(formula: str, why: str) -> ValueError:
+    shown = formula if len(formula) <= 60 else formula[:57] + "..."
+    return ValueError(f"formula {shown!r} rejected: {why}")
+
+
+def _check_text(formula: str) -> None:
+    """Length, characters and parenthesis depth, before the parser sees the string."""
+    if len(formula) > MAX_LENGTH:
+        raise _reject(formula, f"{len(formula)} characters, the limit is {MAX_LENGTH}")
+    if not formula.strip():
+        raise _reject(formula, "it is empty")
+    if _ALLOWED_CHARACTERS.fullmatch(formula) is None:
+        bad = next(c for c in formula if _ALLOWED_CHARACTERS.fullmatch(c) is None)
+        hint = "; write powers as z**2" if bad == "^" else ""
+        raise _reject(
+            formula,
+            f"character {bad!r} is not allowed (only letters, digits, spaces, "
+            f"'+ - * / ( ) , .'){hint}",
+        )
+    depth = 0
+    for character in formula:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth > MAX_DEPTH:
+            raise _reject(formula, f"parentheses nested deeper than {MAX_DEPTH}")
+        if depth < 0:
+            raise _reject(formula, "a ')' closes nothing")
+    if depth != 0:
+        raise _reject(formula, f"{depth} '(' left unclosed")
+
+
+def _syntax_tree(formula: str) -> ast.expr:
+    try:
+        tree = ast.parse(formula.strip(), mode="eval")
+    except SyntaxError as error:
+        raise _reject(formula, f"not a formula ({error.msg})") from None
+    except (RecursionError, MemoryError):
+        raise _reject(formula, f"nested deeper than {MAX_DEPTH} levels") from None
+    body = tree.body
+    # Measured without recursion, so that a chain like z+z+…+z cannot exhaust the stack.
+    stack: list[tuple[ast.AST, int]] = [(body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _reject(formula, f"nested deeper than {MAX_DEPTH} levels")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return body
+
+
+def _describe(node: ast.AST) -> str:
+    names = {
+        ast.Attribute: "attribute access",
+        ast.Subscript: "subscripts",
+        ast.Lambda: "lambda",
+        ast.Compare: "comparisons",
+        ast.BoolOp: "and/or",
+        ast.IfExp: "if/else",
+        ast.Tuple: "tuples",
+        ast.List: "lists",
+    }
+    return names.get(type(node), type(node).__name__)
+
+
+class _Builder:
+    """Turns a whitelisted syntax tree into a SymPy expression, one node at a time."""
+
+    def __init__(self, sp: Any, formula: str, variables: dict[str, Any]) -> None:
+        self.sp = sp
+        self.formula = formula
+        self.variables = variables
+
+    def build(self, node: ast.AST) -> Any:
+        if isinstance(node, ast.Constant):
+            return self.number(node)
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, _UNARY):
+            operand = self.build(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _BINARY):
+            return self.binary(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.BinOp | ast.UnaryOp):
+            raise _reject(self.formula, f"operator {type(node.op).__name__} is not allowed")
+        raise _reject(self.formula, f"{_describe(node)} not allowed")
+
+    def number(self, node: ast.Constant) -> Any:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _reject(self.formula, f"the constant {value!r} is not a real number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _reject(self.formula, "a number overflows to infinity")
+        if isinstance(value, int):
+            return self.sp.Integer(value)
+        # The decimal as written, kept exact: 0.1 becomes 1/10, not the nearest binary float.
+        text = ast.get_source_segment(self.formula.strip(), node) or repr(value)
+        try:
+            return self.sp.Rational(text)
+        except (TypeError, ValueError):
+            return self.sp.Rational(value)
+
+    def name(self, identifier: str) -> Any:
+        if identifier in self.variables:
+            return self.variables[identifier]
+        if identifier in CONSTANTS:
+            return getattr(self.sp, CONSTANTS[identifier])
+        if identifier in FUNCTIONS:
+            raise _reject(self.formula, f"{identifier} is a function: call it as {identifier}(…)")
+        allowed = ", ".join(sorted(self.variables))
+        raise _reject(
+            self.formula,
+            f"unknown name {identifier!r} (variables: {allowed}; constants: pi, E; "
+            f"functions: {', '.join(FUNCTIONS)})",
+        )
+
+    def binary(self, node: ast.BinOp) -> Any:
+        left, right = self.build(node.left), self.build(node.right)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            if right == 0:
+                raise _reject(self.formula, "division by zero")
+            return left / right
+        if left.is_number and right.is_number and left != 0:
+            digits = right.evalf(15) * self.sp.log(abs(left).evalf(15), 10)
+            if abs(digits) > MAX_POWER_DIGITS:
+                raise _reject(
+                    self.formula, f"a number raised to a power beyond 10**{MAX_POWER_DIGITS}"
+                )
+        return left**right
+
+    def call(self, node: ast.Call) -> Any:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            called = node.func.id if isinstance(node.func, ast.Name) else _describe(node.func)
+            raise _reject(
+                self.formula,
+                f"call to {called!r}: only {', '.join(FUNCTIONS)} may be called",
+            )
+        name = node.func.id
+        if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise _reject(self.formula, f"{name}(…) takes positional arguments only")
+        arity, sympy_name = FUNCTIONS[name]
+        count = len(node.args)
+        if (arity is None and count < 2) or (arity is not None and count != arity):
+            expected = "two or more arguments" if arity is None else f"{arity} argument"
+            raise _reject(self.formula, f"{name} takes {expected}, got {count}")
+        return getattr(self.sp, sympy_name)(*(self.build(arg) for arg in node.args))
+
+
+def parse_formula(formula: str, variables: Sequence[str]) -> Any:
+    """The SymPy expression of ``formula`` in the real symbols ``variables``.
+
+    Parameters
+    ----------
+    formula : str
+        For example ``"z/(1 + Abs(z))"`` or ``"(a - y)**4"``.
+    variables : sequence of str
+        The names the formula may use (``("z",)`` or ``("a", "y")``); each
+        becomes a real SymPy symbol of that name.
+
+    Raises
+    ------
+    TypeError
+        When ``formula`` is not a string.
+    ValueError
+        When the formula holds anything outside the whitelist in this
+        module's docstring; nothing of it has been evaluated.
+
+    Examples
+    --------
+    >>> parse_formula("(a - y)**4", ("a", "y"))
+    (a - y)**4
+    """
+    if not isinstance(formula, str):
+        raise TypeError(f"a formula must be a string, got {type(formula).__name__}")
+    _check_text(formula)
+    tree = _syntax_tree(formula)
+    import sympy as sp
+
+    symbols = {name: sp.Symbol(name, real=True) for name in variables}
+    return _Builder(sp, formula, symbols).build(tree)
+
+
+def compile_numpy(expression: Any, variables: Sequence[Any]) -> Callable[..., Any]:
+    """A NumPy function of ``variables`` computing ``expression`` (SciPy for erf).
+
+    The expression is one this module built, never a user's string, so
+    ``lambdify`` only prints SymPy's own tree as NumPy calls. The function
+    returns an array shaped like its first argument, in that argument's dtype.
+    """
+    import numpy as np
+    import sympy as sp
+
+    compiled = sp.lambdify(list(variables), expression, modules=["scipy", "numpy"])
+
+    def evaluate(first: Any, *rest: Any) -> Any:
+        result = np.asarray(compiled(first, *rest))
+        if result.shape != first.shape:
+            return np.broadcast_to(result, first.shape).astype(first.dtype)
+        return result.astype(first.dtype, copy=False)
+
+    return evaluate
