@@ -9,6 +9,8 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 >>> net = cr.Network([2, 4, 1], hidden="tanh", output="sigmoid", loss="bce")
 """
 
+from typing import Any
+
 from chainrule import datasets
 from chainrule._version import __version__
 from chainrule.derive import Derivation, derive
@@ -37,6 +39,8 @@ __all__ = [
     "Loss",
     "NaturalPair",
     "Network",
+    "NetworkClassifier",
+    "NetworkRegressor",
     "NumericalWarning",
     "__version__",
     "activation",
@@ -49,3 +53,12 @@ __all__ = [
     "output_cost",
     "output_delta",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The scikit-learn estimators load on first use: importing scikit-learn is slow.
+    if name in ("NetworkClassifier", "NetworkRegressor"):
+        from chainrule import sklearn
+
+        return getattr(sklearn, name)
+    raise AttributeError(f"module 'chainrule' has no attribute {name!r}")

@@ -1,0 +1,628 @@
+"""scikit-learn estimators around :class:`chainrule.Network`.
+
+Rows in, Ng's layout inside: scikit-learn hands an estimator X of shape
+(n_samples, n_features), one row per example; the network works on
+A[0] = X.T of shape (n_x, m), one column per example. The conversion happens
+once per call, as a transposed view of the validated array (no copy), and the
+targets are laid out as Y of shape (n_L, m) once, before training::
+
+    X (m, n_x)  ──validate_data──►  X.T (n_x, m)  ──Network──►  A[L] (n_L, m)  ──►  A[L].T
+
+The task picks the output layer when ``output`` and ``loss`` are None (the
+natural pair: dZ[L] = c·(A[L] − Y), fused from the logits):
+
+====================  ==========  =========  ======  =================================
+task                  output g    loss L     n_L     targets Y (n_L, m)
+====================  ==========  =========  ======  =================================
+binary                sigmoid     bce        1       the codes of classes_[1] vs [0]
+multiclass            softmax     cce        K       one-hot columns
+multilabel indicator  sigmoid     bce        K       the indicator matrix, transposed
+regression            identity    mse        k       y.T (k outputs)
+====================  ==========  =========  ======  =================================
+
+Any other pair from the catalog can replace it (``output="tanh", loss="mse"``);
+when only one of the two is given, the other is its natural partner if it has
+one (``loss="poisson"`` gives ``exp``), else the task's. A pair whose outputs
+leave the loss's domain (tanh with bce) is a ValueError in ``fit``.
+
+Classes are coded 0/1 (hinge: −1/+1, the labels its margin is written for);
+the decision threshold is the midpoint of the two codes, which is where bce
+(0.5) and hinge (0) put it and what a regression loss on the codes implies.
+
+Sample weights give the weighted cost J = Σᵢ wᵢ·Lᵢ / Σᵢ wᵢ on each mini-batch
+(the L2 term is unchanged); see :meth:`chainrule.Network.fit`.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import logsumexp
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from chainrule.functions.activations import SIGMOID, SOFTMAX, Activation, log_softmax
+from chainrule.functions.activations import activation as lookup_activation
+from chainrule.functions.losses import HINGE, Loss
+from chainrule.functions.losses import loss as lookup_loss
+from chainrule.functions.pairs import NATURAL_PAIRS, choose_route
+from chainrule.network import Network
+
+Array = NDArray[np.floating[Any]]
+
+#: The share of the training rows held out when early_stopping=True, and the
+#: epochs without improvement of the validation cost it waits for (scikit-learn's
+#: MLP defaults).
+VALIDATION_FRACTION = 0.1
+PATIENCE = 10
+
+#: Largest seed drawn from random_state for the network's initialization and shuffling.
+_SEED_BOUND = 2**31 - 1
+
+
+def _log_sigmoid(Z: Array) -> Array:
+    """log σ(z) = −log(1 + e^−z), never log(0)."""
+    return -np.logaddexp(0, -Z)
+
+
+#: Output activations whose A[L] are probabilities, with log A[L] computed from the logits.
+_LOG_PROBABILITY = {SIGMOID.name: _log_sigmoid, SOFTMAX.name: log_softmax}
+
+
+# --- hyperparameters -----------------------------------------------------------
+
+
+def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
+    sizes = (
+        [hidden_layer_sizes]
+        if isinstance(hidden_layer_sizes, numbers.Integral)
+        else list(hidden_layer_sizes)
+    )
+    if any(isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1 for n in sizes):
+        raise ValueError(
+            f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}"
+        )
+    return [int(n) for n in sizes]
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _batch_size(batch_size: Any, m: int) -> int:
+    """'auto' is min(200, m); larger sizes are clipped to m (one batch per epoch)."""
+    if batch_size == "auto":
+        return min(200, m)
+    return min(_positive_int(batch_size, "batch_size"), m)
+
+
+def _keep_prob(keep_prob: Any) -> Any:
+    """None when no unit is dropped (keep_prob 1.0), else keep_prob as given."""
+    values = [keep_prob] if isinstance(keep_prob, numbers.Real) else list(keep_prob)
+    if any(
+        isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 < float(p) <= 1
+        for p in values
+    ):
+        raise ValueError(
+            f"keep_prob must be in (0, 1], one value or one per layer, got {keep_prob!r}"
+        )
+    return None if all(p == 1 for p in values) else keep_prob
+
+
+def _nonnegative(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value) >= 0:
+        raise ValueError(f"{name} must be a number ≥ 0, got {value!r}")
+    return float(value)
+
+
+def _output_layer(
+    output: str | Activation | None, loss: str | Loss | None, default: tuple[str, str]
+) -> tuple[Activation, Loss]:
+    """The output pair: the task's default, or the given one, None filled by its natural partner."""
+    if output is None and loss is None:
+        return lookup_activation(default[0]), lookup_loss(default[1])
+    if output is None:
+        L = lookup_loss(loss)  # type: ignore[arg-type]
+        partners = [p.activation for p in NATURAL_PAIRS if p.loss is L]
+        return (partners[0] if partners else lookup_activation(default[0])), L
+    g = lookup_activation(output)
+    if loss is None:
+        partners_ = [p.loss for p in NATURAL_PAIRS if p.activation is g]
+        return g, partners_[0] if partners_ else lookup_loss(default[1])
+    return g, lookup_loss(loss)
+
+
+# --- pickling --------------------------------------------------------------------
+
+
+def _by_name(function: Activation | Loss) -> tuple[str, dict[str, float]]:
+    """The catalog name and settings that look ``function`` up again, or a TypeError."""
+    catalog = lookup_loss if isinstance(function, Loss) else lookup_activation
+    try:
+        found = catalog(function.name, **function.params)
+    except (TypeError, ValueError):
+        found = None
+    if found is None or found.params != function.params:
+        raise TypeError(
+            f"cannot pickle a network with the custom function {function.name!r}: only "
+            "catalog activations and losses travel by name"
+        )
+    return function.name, dict(function.params)
+
+
+class _NetworkRecord:
+    """A fitted Network as picklable data: catalog names stand for the function objects.
+
+    Activations and losses hold functions, so a network travels by the names
+    and settings that look them up again (scikit-learn's pickling convention;
+    chainrule's own model files stay pickle-free, see ``cr.save``).
+    """
+
+    def __init__(self, network: Network) -> None:
+        state = dict(network.__dict__)
+        self.activations = [_by_name(g) for g in state.pop("activations")]
+        self.loss = _by_name(state.pop("loss"))
+        del state["output_pair"]  # rebuilt from the pair and ``fused``
+        self.state = state
+
+    def network(self) -> Network:
+        network = object.__new__(Network)
+        network.__dict__.update(self.state)
+        network.activations = [lookup_activation(name, **kw) for name, kw in self.activations]
+        network.loss = lookup_loss(self.loss[0], **self.loss[1])
+        network.output_pair = choose_route(network.activations[-1], network.loss, network.fused)
+        return network
+
+
+# --- the shared estimator ---------------------------------------------------------
+
+
+class _NetworkEstimator(BaseEstimator):
+    """What the classifier and the regressor share: hyperparameters, training, pickling.
+
+    A subclass says how its targets become Y (n_L, m) in ``_targets``.
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes: int | Sequence[int] = (100,),
+        activation: str | Activation = "relu",
+        output: str | Activation | None = None,
+        loss: str | Loss | None = None,
+        optimizer: Any = "adam",
+        learning_rate: Any = 0.001,
+        batch_size: int | str = "auto",
+        epochs: int = 200,
+        l2: float = 1e-4,
+        keep_prob: float | Sequence[float] = 1.0,
+        early_stopping: bool = False,
+        random_state: int | np.random.RandomState | None = None,
+        dtype: Any = np.float64,
+        verbose: int = 0,
+    ) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output = output
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.l2 = l2
+        self.keep_prob = keep_prob
+        self.early_stopping = early_stopping
+        self.random_state = random_state
+        self.dtype = dtype
+        self.verbose = verbose
+
+    def _targets(
+        self, y: Any, first: bool, incremental: bool, classes: Any, dtype: np.dtype[Any]
+    ) -> tuple[Array, tuple[str, str], Any]:
+        """Y (n_L, m) in ``dtype``, the task's natural (output, loss), and the labels to
+        stratify a validation split by (None for none)."""
+        raise NotImplementedError
+
+    def _network_dtype(self) -> np.dtype[Any]:
+        if hasattr(self, "network_"):
+            return self.network_.dtype
+        dtype = np.dtype(self.dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+        return dtype
+
+    def _fit(
+        self, X: Any, y: Any, sample_weight: Any, incremental: bool, classes: Any = None
+    ) -> _NetworkEstimator:
+        """fit (a fresh network, ``epochs`` epochs) or partial_fit (one more epoch)."""
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        first = not (incremental and hasattr(self, "network_"))
+        if first:
+            self.__dict__.pop("network_", None)
+        dtype = self._network_dtype()
+        X_rows, y = validate_data(
+            self,
+            X,
+            y,
+            reset=first,
+            dtype=dtype,
+            multi_output=True,
+            y_numeric=isinstance(self, RegressorMixin),
+        )
+        Y, default_pair, stratify = self._targets(y, first, incremental, classes, dtype)
+        weights = self._weights(sample_weight, X_rows)
+        self._check_weighted_targets(y, weights)
+        settings = self._fit_settings(X_rows.shape[0], incremental)
+        if first:
+            network = self._build_network(X_rows.shape[1], Y.shape[0], default_pair)
+            self.network_ = network
+            self.loss_curve_: list[float] = []
+            self.n_iter_ = 0
+        self._train(X_rows, Y, weights, settings, stratify)
+        return self
+
+    def _check_weighted_targets(self, y: Any, weights: Array | None) -> None:
+        """Nothing to check for regression; classifiers need two classes with weight."""
+
+    def _fit_settings(self, m: int, incremental: bool) -> dict[str, Any]:
+        """The keyword arguments of Network.fit, validated before anything changes."""
+        _hidden_sizes(self.hidden_layer_sizes)
+        return {
+            "epochs": 1 if incremental else _positive_int(self.epochs, "epochs"),
+            "learning_rate": self.learning_rate,
+            "batch_size": _batch_size(self.batch_size, m),
+            "l2": _nonnegative(self.l2, "l2"),
+            "keep_prob": _keep_prob(self.keep_prob),
+            "verbose": self.verbose,
+        }
+
+    def _build_network(self, n_x: int, n_L: int, default_pair: tuple[str, str]) -> Network:
+        """A fresh Network [n_x, hidden…, n_L] with the chosen output pair, or a ValueError."""
+        g, L = _output_layer(self.output, self.loss, default_pair)
+        if g is SOFTMAX and n_L == 1:
+            raise ValueError(
+                "softmax over one output unit is always 1 and this task has one output: "
+                "use sigmoid, or softmax with a multiclass target"
+            )
+        self._rng = check_random_state(self.random_state)
+        self._optimizer = (
+            self.optimizer if isinstance(self.optimizer, str) else copy.deepcopy(self.optimizer)
+        )
+        return Network(
+            [n_x, *_hidden_sizes(self.hidden_layer_sizes), n_L],
+            hidden=self.activation,
+            output=g,
+            loss=L,
+            seed=int(self._rng.randint(_SEED_BOUND)),
+            dtype=self._network_dtype(),
+        )
+
+    def _train(
+        self,
+        X: Array,
+        Y: Array,
+        sample_weight: Array | None,
+        settings: dict[str, Any],
+        stratify: Any,
+    ) -> None:
+        """Network.fit on A[0] = X.T (n_x, m) and Y (n_L, m); records the epochs' costs.
+
+        With early_stopping, 10% of the rows (stratified by class) are held out
+        and training stops after 10 epochs without a better validation cost,
+        keeping the best parameters.
+        """
+        if self.early_stopping:
+            train, held_out = train_test_split(
+                np.arange(X.shape[0]),
+                test_size=VALIDATION_FRACTION,
+                random_state=self._rng,
+                stratify=stratify,
+            )
+            settings = {
+                **settings,
+                "validation": (X[held_out].T, Y[:, held_out]),
+                "early_stopping": PATIENCE,
+            }
+            X, Y = X[train], Y[:, train]
+            sample_weight = None if sample_weight is None else sample_weight[train]
+        history = self.network_.fit(
+            X.T,
+            Y,
+            optimizer=self._optimizer,
+            sample_weight=sample_weight,
+            seed=int(self._rng.randint(_SEED_BOUND)),
+            **settings,
+        )
+        costs = [float(cost) for cost in history]
+        self.loss_curve_ = [*self.loss_curve_, *costs]
+        self.n_iter_ += len(costs)
+
+    def _weights(self, sample_weight: Any, X: Array) -> Array | None:
+        if sample_weight is None:
+            return None
+        weights: Array = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if not weights.sum() > 0:
+            raise ValueError("sample_weight must have a positive sum, got all zeros")
+        return weights
+
+    def _output(self, X: Any) -> tuple[Array, Array]:
+        """A[L] and Z[L], each (n_L, m), for rows X (m, n_x)."""
+        check_is_fitted(self, "network_")
+        X_rows = validate_data(self, X, reset=False, dtype=self.network_.dtype)
+        AL, caches = self.network_.forward(X_rows.T)
+        return AL, caches[-1].Z
+
+    def __getstate__(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().__getstate__()
+        if isinstance(state.get("network_"), Network):
+            state = {**state, "network_": _NetworkRecord(state["network_"])}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        record = state.get("network_")
+        if isinstance(record, _NetworkRecord):
+            state = {**state, "network_": record.network()}
+        super().__setstate__(state)
+
+
+# --- the estimators ------------------------------------------------------------------
+
+
+def _has_probabilities(estimator: NetworkClassifier) -> bool:
+    """True when the output activation gives probabilities (sigmoid or softmax)."""
+    return estimator._output_activation().name in _LOG_PROBABILITY
+
+
+class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
+    """A chainrule Network as a scikit-learn classifier: binary, multiclass or multilabel.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        The units n[1] … n[L−1] of the hidden layers.
+    activation : str, default="relu"
+        The hidden layers' activation, from ``cr.activation``'s catalog.
+    output, loss : str or None, default=None
+        The output activation g[L] and the loss; None picks the natural pair
+        for the task (see the module docstring).
+    optimizer : str or optimizer object, default="adam"
+        Given to :meth:`chainrule.Network.fit`; an object is copied, never changed.
+    learning_rate : float or schedule, default=0.001
+        α.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; "auto" is min(200, m), larger values are clipped to m.
+    epochs : int, default=200
+        Passes over the training rows (scikit-learn's ``max_iter``).
+    l2 : float, default=1e-4
+        λ of the L2 term (λ/2m)·Σ‖W[l]‖² (scikit-learn's ``alpha``).
+    keep_prob : float or sequence, default=1.0
+        Inverted-dropout keep probability, one value or one per hidden layer.
+    early_stopping : bool, default=False
+        Hold out 10% of the rows and stop after 10 epochs without improvement.
+    random_state : int, RandomState or None
+        Seeds initialization, shuffling, dropout and the validation split.
+    dtype : float32 or float64, default=np.float64
+        The dtype of the parameters and of every computation.
+    verbose : int, default=0
+        Above 0, a progress bar on a terminal.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The class labels (for multilabel targets, the output indices).
+    network_ : chainrule.Network
+        The trained network, in the course's (n_x, m) layout.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        The cost J after each epoch.
+    n_features_in_, feature_names_in_ :
+        As everywhere in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = NetworkClassifier((16,), epochs=50, learning_rate=0.01, random_state=0).fit(X, y)
+    >>> clf.network_.layer_dims, clf.predict_proba(X[:1]).shape
+    ([4, 16, 3], (1, 3))
+    """
+
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Any:
+        """Train a fresh network for ``epochs`` epochs on rows X (m, n_x) and labels y."""
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def partial_fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        classes: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
+    ) -> Any:
+        """One more epoch over (X, y), keeping the parameters and the optimizer's state;
+        ``classes`` (every label that will ever appear) is required on the first call."""
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _targets(
+        self, y: Any, first: bool, incremental: bool, classes: Any, dtype: np.dtype[Any]
+    ) -> tuple[Array, tuple[str, str], Any]:
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        kind = type_of_target(y)
+        if kind not in ("binary", "multiclass", "multilabel-indicator"):
+            raise ValueError(
+                f"{type(self).__name__} handles binary, multiclass and multilabel-indicator "
+                f"targets; y is {kind}"
+            )
+        default_pair = ("softmax", "cce") if kind == "multiclass" else ("sigmoid", "bce")
+        if first:
+            self._new_binarizer(y, kind, incremental, classes, default_pair)
+        else:
+            self._check_known_labels(y, kind)
+        Y = self._binarizer.transform(y).T.astype(dtype, copy=False)
+        stratify = y if kind != "multilabel-indicator" else None
+        return Y, default_pair, stratify
+
+    def _new_binarizer(
+        self, y: Any, kind: str, partial: bool, classes: Any, default_pair: tuple[str, str]
+    ) -> None:
+        """The 0/1 (hinge: −1/+1) coding of the labels; sets classes_."""
+        if partial:
+            _check_partial_fit_first_call(self, classes)
+        _, L = _output_layer(self.output, self.loss, default_pair)
+        binarizer = LabelBinarizer(neg_label=-1 if L is HINGE else 0, pos_label=1)
+        binarizer.fit(classes if partial and kind != "multilabel-indicator" else y)
+        if len(binarizer.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 classes in y, got 1 class: "
+                f"{binarizer.classes_.tolist()}"
+            )
+        self._binarizer = binarizer
+        self.classes_ = binarizer.classes_
+        if partial:
+            self._check_known_labels(y, kind)
+
+    def _check_known_labels(self, y: Any, kind: str) -> None:
+        if kind == "multilabel-indicator":
+            if y.shape[1] != len(self.classes_):
+                raise ValueError(
+                    f"y has {y.shape[1]} labels but the classifier was fit with "
+                    f"{len(self.classes_)}"
+                )
+            return
+        unknown = np.setdiff1d(unique_labels(y), self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()} that are not in classes_ "
+                f"{self.classes_.tolist()}"
+            )
+
+    def _check_weighted_targets(self, y: Any, weights: Array | None) -> None:
+        if weights is None or y.ndim == 2:
+            return
+        weighted = np.unique(np.asarray(y).ravel()[weights > 0])
+        if weighted.size < 2:
+            raise ValueError(
+                f"only 1 class has positive sample_weight ({weighted.tolist()}); the "
+                f"classifier needs at least 2 classes"
+            )
+
+    def _output_activation(self) -> Activation:
+        if hasattr(self, "network_"):
+            return self.network_.activations[-1]
+        g, _ = _output_layer(self.output, self.loss, ("sigmoid", "bce"))
+        return g
+
+    def _threshold(self) -> float:
+        """The midpoint of the codes: where a score switches class."""
+        return (self._binarizer.neg_label + self._binarizer.pos_label) / 2
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """Labels: argmax over the outputs (multiclass), else each output against the
+        midpoint of the codes (0.5 for 0/1, 0 for hinge's ±1)."""
+        AL, _ = self._output(X)
+        return self._binarizer.inverse_transform(AL.T, threshold=self._threshold())
+
+    def decision_function(self, X: ArrayLike) -> Array:
+        """Scores whose sign (binary, multilabel) or argmax (multiclass) gives the class:
+        A[L] minus the threshold, (m,) for binary tasks, (m, n_L) otherwise."""
+        AL, _ = self._output(X)
+        if self._binarizer.y_type_ == "multiclass":
+            return AL.T
+        scores = AL.T - AL.dtype.type(self._threshold())
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+    @available_if(_has_probabilities)
+    def predict_log_proba(self, X: ArrayLike) -> Array:
+        """log P(class | x), (m, K), from the logits Z[L]: log σ(z) = −log(1 + e^−z),
+        log softmax(z); sigmoid outputs over K classes are normalized (one-vs-rest)."""
+        _, ZL = self._output(X)
+        g = self.network_.activations[-1]
+        log_A = _LOG_PROBABILITY[g.name](ZL)
+        if self._binarizer.y_type_ == "binary":
+            return np.vstack([_log_sigmoid(-ZL), log_A]).T
+        if self._binarizer.y_type_ == "multiclass" and g is SIGMOID:
+            log_A = log_A - logsumexp(log_A, axis=0, keepdims=True)
+        return log_A.T
+
+    @available_if(_has_probabilities)
+    def predict_proba(self, X: ArrayLike) -> Array:
+        """P(class | x), (m, K): exp of :meth:`predict_log_proba` (multilabel: P(label_k))."""
+        return np.exp(self.predict_log_proba(X))
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class NetworkRegressor(RegressorMixin, _NetworkEstimator):
+    """A chainrule Network as a scikit-learn regressor, one output or several.
+
+    Parameters are those of :class:`NetworkClassifier`; the natural pair is
+    identity + mse, or exp + poisson with ``loss="poisson"`` (y ≥ 0).
+
+    Attributes
+    ----------
+    network_, n_iter_, loss_curve_, n_features_in_, feature_names_in_ :
+        As in :class:`NetworkClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = NetworkRegressor((8,), epochs=5, random_state=0).fit(X, y / 100)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Any:
+        """Train a fresh network for ``epochs`` epochs on rows X (m, n_x) and targets y."""
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def partial_fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> Any:
+        """One more epoch over (X, y), keeping the parameters and the optimizer's state."""
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _targets(
+        self, y: Any, first: bool, incremental: bool, classes: Any, dtype: np.dtype[Any]
+    ) -> tuple[Array, tuple[str, str], Any]:
+        Y = np.asarray(y).reshape(len(y), -1).T.astype(dtype, copy=False)
+        return Y, ("identity", "mse"), None
+
+    def predict(self, X: ArrayLike) -> Array:
+        """A[L].T: (m,) for one output, (m, k) for k outputs."""
+        AL, _ = self._output(X)
+        return AL[0] if AL.shape[0] == 1 else AL.T
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
