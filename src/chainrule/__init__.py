@@ -11,7 +11,7 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 
 from typing import Any
 
-from chainrule import datasets
+from chainrule import datasets, optimizers, schedules
 from chainrule._version import __version__
 from chainrule.derive import Derivation, derive
 from chainrule.functions import (
@@ -29,12 +29,15 @@ from chainrule.functions import (
 )
 from chainrule.gradcheck import GradcheckResult, gradcheck
 from chainrule.network import LayerCache, Network
+from chainrule.training import EarlyStopping, History, TrainingDiverged
 
 __all__ = [
     "NATURAL_PAIRS",
     "Activation",
     "Derivation",
+    "EarlyStopping",
     "GradcheckResult",
+    "History",
     "LayerCache",
     "Loss",
     "NaturalPair",
@@ -42,6 +45,7 @@ __all__ = [
     "NetworkClassifier",
     "NetworkRegressor",
     "NumericalWarning",
+    "TrainingDiverged",
     "__version__",
     "activation",
     "datasets",
@@ -50,8 +54,10 @@ __all__ = [
     "gradcheck",
     "loss",
     "natural_pair",
+    "optimizers",
     "output_cost",
     "output_delta",
+    "schedules",
 ]
 
 
