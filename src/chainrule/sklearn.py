@@ -105,36 +105,9 @@ def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
     return [int(n) for n in sizes]
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _batch_size(batch_size: Any, m: int) -> int:
-    """'auto' is min(200, m); larger sizes are clipped to m (one batch per epoch)."""
-    if batch_size == "auto":
-        return min(200, m)
-    return min(_positive_int(batch_size, "batch_size"), m)
-
-
-def _keep_prob(keep_prob: Any) -> Any:
-    """None when no unit is dropped (keep_prob 1.0), else keep_prob as given."""
-    values = [keep_prob] if isinstance(keep_prob, numbers.Real) else list(keep_prob)
-    if any(
-        isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 < float(p) <= 1
-        for p in values
-    ):
-        raise ValueError(
-            f"keep_prob must be in (0, 1], one value or one per layer, got {keep_prob!r}"
-        )
-    return None if all(p == 1 for p in values) else keep_prob
-
-
-def _nonnegative(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value) >= 0:
-        raise ValueError(f"{name} must be a number ≥ 0, got {value!r}")
-    return float(value)
+def _batch_size(batch_size: Any, m: int) -> Any:
+    """'auto' is min(200, m), as in scikit-learn's MLP; Network.fit checks any other value."""
+    return min(200, m) if isinstance(batch_size, str) and batch_size == "auto" else batch_size
 
 
 def _output_layer(
@@ -205,6 +178,13 @@ class _NetworkEstimator(BaseEstimator):
     A subclass says how its targets become Y (n_L, m) in ``_targets``.
     """
 
+    # Set by fit (annotations only: an unfitted estimator has none of them).
+    network_: Network
+    loss_curve_: list[float]
+    n_iter_: int
+    _rng: np.random.RandomState
+    _optimizer: Any
+
     def __init__(
         self,
         hidden_layer_sizes: int | Sequence[int] = (100,),
@@ -255,7 +235,10 @@ class _NetworkEstimator(BaseEstimator):
     def _fit(
         self, X: Any, y: Any, sample_weight: Any, incremental: bool, classes: Any = None
     ) -> _NetworkEstimator:
-        """fit (a fresh network, ``epochs`` epochs) or partial_fit (one more epoch)."""
+        """fit (a fresh network, ``epochs`` epochs) or partial_fit (one more epoch).
+
+        The fitted attributes change only when training succeeds.
+        """
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
         first = not (incremental and hasattr(self, "network_"))
@@ -274,31 +257,27 @@ class _NetworkEstimator(BaseEstimator):
         Y, default_pair, stratify = self._targets(y, first, incremental, classes, dtype)
         weights = self._weights(sample_weight, X_rows)
         self._check_weighted_targets(y, weights)
-        settings = self._fit_settings(X_rows.shape[0], incremental)
-        if first:
-            network = self._build_network(X_rows.shape[1], Y.shape[0], default_pair)
-            self.network_ = network
-            self.loss_curve_: list[float] = []
-            self.n_iter_ = 0
-        self._train(X_rows, Y, weights, settings, stratify)
+        if not first:
+            costs = self._train(self.network_, X_rows, Y, weights, 1, None)
+            self.loss_curve_ += costs
+            self.n_iter_ += len(costs)
+            return self
+        self._rng = check_random_state(self.random_state)
+        self._optimizer = (
+            self.optimizer if isinstance(self.optimizer, str) else copy.deepcopy(self.optimizer)
+        )
+        network = self._build_network(X_rows.shape[1], Y.shape[0], default_pair, dtype)
+        epochs = 1 if incremental else self.epochs
+        costs = self._train(network, X_rows, Y, weights, epochs, stratify)
+        self.network_, self.loss_curve_, self.n_iter_ = network, costs, len(costs)
         return self
 
     def _check_weighted_targets(self, y: Any, weights: Array | None) -> None:
         """Nothing to check for regression; classifiers need two classes with weight."""
 
-    def _fit_settings(self, m: int, incremental: bool) -> dict[str, Any]:
-        """The keyword arguments of Network.fit, validated before anything changes."""
-        _hidden_sizes(self.hidden_layer_sizes)
-        return {
-            "epochs": 1 if incremental else _positive_int(self.epochs, "epochs"),
-            "learning_rate": self.learning_rate,
-            "batch_size": _batch_size(self.batch_size, m),
-            "l2": _nonnegative(self.l2, "l2"),
-            "keep_prob": _keep_prob(self.keep_prob),
-            "verbose": self.verbose,
-        }
-
-    def _build_network(self, n_x: int, n_L: int, default_pair: tuple[str, str]) -> Network:
+    def _build_network(
+        self, n_x: int, n_L: int, default_pair: tuple[str, str], dtype: np.dtype[Any]
+    ) -> Network:
         """A fresh Network [n_x, hidden…, n_L] with the chosen output pair, or a ValueError."""
         g, L = _output_layer(self.output, self.loss, default_pair)
         if g is SOFTMAX and n_L == 1:
@@ -306,33 +285,31 @@ class _NetworkEstimator(BaseEstimator):
                 "softmax over one output unit is always 1 and this task has one output: "
                 "use sigmoid, or softmax with a multiclass target"
             )
-        self._rng = check_random_state(self.random_state)
-        self._optimizer = (
-            self.optimizer if isinstance(self.optimizer, str) else copy.deepcopy(self.optimizer)
-        )
         return Network(
             [n_x, *_hidden_sizes(self.hidden_layer_sizes), n_L],
             hidden=self.activation,
             output=g,
             loss=L,
             seed=int(self._rng.randint(_SEED_BOUND)),
-            dtype=self._network_dtype(),
+            dtype=dtype,
         )
 
     def _train(
         self,
+        network: Network,
         X: Array,
         Y: Array,
         sample_weight: Array | None,
-        settings: dict[str, Any],
+        epochs: int,
         stratify: Any,
-    ) -> None:
-        """Network.fit on A[0] = X.T (n_x, m) and Y (n_L, m); records the epochs' costs.
+    ) -> list[float]:
+        """Network.fit on A[0] = X.T (n_x, m) and Y (n_L, m); the epochs' costs.
 
         With early_stopping, 10% of the rows (stratified by class) are held out
         and training stops after 10 epochs without a better validation cost,
         keeping the best parameters.
         """
+        options: dict[str, Any] = {}
         if self.early_stopping:
             train, held_out = train_test_split(
                 np.arange(X.shape[0]),
@@ -340,24 +317,24 @@ class _NetworkEstimator(BaseEstimator):
                 random_state=self._rng,
                 stratify=stratify,
             )
-            settings = {
-                **settings,
-                "validation": (X[held_out].T, Y[:, held_out]),
-                "early_stopping": PATIENCE,
-            }
+            options = {"validation": (X[held_out].T, Y[:, held_out]), "early_stopping": PATIENCE}
             X, Y = X[train], Y[:, train]
             sample_weight = None if sample_weight is None else sample_weight[train]
-        history = self.network_.fit(
+        history = network.fit(
             X.T,
             Y,
+            epochs,
+            self.learning_rate,
             optimizer=self._optimizer,
-            sample_weight=sample_weight,
+            batch_size=_batch_size(self.batch_size, X.shape[0]),
+            l2=self.l2,
+            keep_prob=self.keep_prob,
+            verbose=self.verbose,
             seed=int(self._rng.randint(_SEED_BOUND)),
-            **settings,
+            sample_weight=sample_weight,
+            **options,
         )
-        costs = [float(cost) for cost in history]
-        self.loss_curve_ = [*self.loss_curve_, *costs]
-        self.n_iter_ += len(costs)
+        return [float(cost) for cost in history]
 
     def _weights(self, sample_weight: Any, X: Array) -> Array | None:
         if sample_weight is None:
