@@ -255,6 +255,16 @@ def test_output_and_loss_override_the_natural_pair():
         NetworkClassifier(output="softmax", epochs=1).fit(X, y)
 
 
+def test_sigmoid_over_several_classes_is_one_vs_rest_normalized():
+    X, y = make_classification(90, 5, n_informative=3, n_classes=3, random_state=8)
+    clf = NetworkClassifier((6,), loss="bce", epochs=20, learning_rate=0.01, random_state=0)
+    clf.fit(X, y)
+    assert (clf.network_.activations[-1].name, clf.network_.loss.name) == ("sigmoid", "bce")
+    A = special.expit(_forward_by_hand(clf.network_.params, X, _relu, 2))
+    np.testing.assert_allclose(clf.predict_proba(X), (A / A.sum(axis=0)).T, rtol=1e-12)
+    assert (clf.predict(X) == A.argmax(axis=0)).all()
+
+
 def test_float32_stays_float32():
     X, y = make_classification(60, 4, random_state=0)
     clf = NetworkClassifier((4,), epochs=3, dtype=np.float32, random_state=0).fit(X, y)
@@ -332,6 +342,14 @@ def test_pickled_estimator_predicts_and_trains_on_identically():
     for name, value in clf.network_.params.items():
         np.testing.assert_array_equal(copy.network_.params[name], value)
     assert clone(clf).get_params() == clf.get_params() and not hasattr(clone(clf), "network_")
+
+
+def test_custom_functions_fit_but_do_not_pickle():
+    X, y = make_classification(40, 4, random_state=0)
+    cube = cr.Activation("cube", lambda Z: Z**3, lambda Z, A: 3 * Z**2, lambda sp, z: z**3)
+    clf = NetworkClassifier((3,), activation=cube, epochs=2, random_state=0).fit(X, y)
+    with pytest.raises(TypeError, match="custom function 'cube'"):
+        pickle.dumps(clf)
 
 
 # --- scikit-learn's usual errors ------------------------------------------------------
