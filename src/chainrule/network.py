@@ -321,9 +321,7 @@ class Network:
         Y_arr = self.check_targets(Y, caches[-1].Z.shape[1])
         return self._cost(caches[-1].Z, Y_arr, l2)
 
-    def _cost(
-        self, ZL: Array, Y: Array, l2: float = 0.0, weights: Array | None = None
-    ) -> float:
+    def _cost(self, ZL: Array, Y: Array, l2: float = 0.0, weights: Array | None = None) -> float:
         losses = per_example_cost(ZL, Y, self.activations[-1], self.loss, self.fused)
         if weights is not None:
             losses = losses * weights
