@@ -102,7 +102,7 @@ def test_hyperparameters_are_checked_in_fit_not_in_init():
         assert clf.get_params()[next(iter(bad))] is next(iter(bad.values()))
         with pytest.raises(ValueError):
             clf.fit(X, y)
-        assert not hasattr(clf, "network_")
+        assert not hasattr(clf, "network_") and not hasattr(clf, "classes_")
 
 
 # --- layout: rows in, columns inside -------------------------------------------------

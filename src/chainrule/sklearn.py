@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import copy
 import numbers
-from collections.abc import Sequence
-from typing import Any
+from abc import ABCMeta, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -49,7 +50,6 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
     check_classification_targets,
     type_of_target,
     unique_labels,
@@ -86,7 +86,10 @@ def _log_sigmoid(Z: Array) -> Array:
 
 
 #: Output activations whose A[L] are probabilities, with log A[L] computed from the logits.
-_LOG_PROBABILITY = {SIGMOID.name: _log_sigmoid, SOFTMAX.name: log_softmax}
+_LOG_PROBABILITY: dict[Activation, Callable[[Array], Array]] = {
+    SIGMOID: _log_sigmoid,
+    SOFTMAX: log_softmax,
+}
 
 
 # --- hyperparameters -----------------------------------------------------------
@@ -137,7 +140,11 @@ def _by_name(function: Activation | Loss) -> tuple[str, dict[str, float]]:
         found = catalog(function.name, **function.params)
     except (TypeError, ValueError):
         found = None
-    if found is None or found.params != function.params:
+    # A fixed entry must be the catalog's own object; a family member (leaky_relu, huber)
+    # is rebuilt from its settings.
+    if found is None or not (
+        found is function or (function.params and found.params == function.params)
+    ):
         raise TypeError(
             f"cannot pickle a network with the custom function {function.name!r}: only "
             "catalog activations and losses travel by name"
@@ -172,7 +179,17 @@ class _NetworkRecord:
 # --- the shared estimator ---------------------------------------------------------
 
 
-class _NetworkEstimator(BaseEstimator):
+class _Targets(NamedTuple):
+    """What a task makes of y: Y (n_L, m), its natural (output, loss), the labels to
+    stratify a hold-out split by (None: none), and the fitted attributes it sets."""
+
+    Y: Array
+    natural_pair: tuple[str, str]
+    stratify: Any
+    fitted: dict[str, Any]
+
+
+class _NetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     """What the classifier and the regressor share: hyperparameters, training, pickling.
 
     A subclass says how its targets become Y (n_L, m) in ``_targets``.
@@ -217,12 +234,12 @@ class _NetworkEstimator(BaseEstimator):
         self.dtype = dtype
         self.verbose = verbose
 
+    @abstractmethod
     def _targets(
-        self, y: Any, first: bool, incremental: bool, classes: Any, dtype: np.dtype[Any]
-    ) -> tuple[Array, tuple[str, str], Any]:
-        """Y (n_L, m) in ``dtype``, the task's natural (output, loss), and the labels to
-        stratify a validation split by (None for none)."""
-        raise NotImplementedError
+        self, y: Any, weights: Array | None, first: bool, classes: Any, dtype: np.dtype[Any]
+    ) -> _Targets:
+        """y validated and laid out for the network; ``first``: no network yet (a fit, or
+        partial_fit's first call, with ``classes`` there)."""
 
     def _network_dtype(self) -> np.dtype[Any]:
         if hasattr(self, "network_"):
@@ -254,11 +271,10 @@ class _NetworkEstimator(BaseEstimator):
             multi_output=True,
             y_numeric=isinstance(self, RegressorMixin),
         )
-        Y, default_pair, stratify = self._targets(y, first, incremental, classes, dtype)
         weights = self._weights(sample_weight, X_rows)
-        self._check_weighted_targets(y, weights)
+        targets = self._targets(y, weights, first, classes, dtype)
         if not first:
-            costs = self._train(self.network_, X_rows, Y, weights, 1, None)
+            costs = self._train(self.network_, X_rows, targets.Y, weights, 1, None)
             self.loss_curve_ += costs
             self.n_iter_ += len(costs)
             return self
@@ -266,14 +282,14 @@ class _NetworkEstimator(BaseEstimator):
         self._optimizer = (
             self.optimizer if isinstance(self.optimizer, str) else copy.deepcopy(self.optimizer)
         )
-        network = self._build_network(X_rows.shape[1], Y.shape[0], default_pair, dtype)
+        network = self._build_network(
+            X_rows.shape[1], targets.Y.shape[0], targets.natural_pair, dtype
+        )
         epochs = 1 if incremental else self.epochs
-        costs = self._train(network, X_rows, Y, weights, epochs, stratify)
+        costs = self._train(network, X_rows, targets.Y, weights, epochs, targets.stratify)
+        self.__dict__.update(targets.fitted)
         self.network_, self.loss_curve_, self.n_iter_ = network, costs, len(costs)
         return self
-
-    def _check_weighted_targets(self, y: Any, weights: Array | None) -> None:
-        """Nothing to check for regression; classifiers need two classes with weight."""
 
     def _build_network(
         self, n_x: int, n_L: int, default_pair: tuple[str, str], dtype: np.dtype[Any]
@@ -366,12 +382,25 @@ class _NetworkEstimator(BaseEstimator):
         super().__setstate__(state)
 
 
+def _check_known_labels(y: Any, kind: str, classes: NDArray[Any]) -> None:
+    """A ValueError when y has labels (or indicator columns) outside ``classes``."""
+    if kind == "multilabel-indicator":
+        if y.shape[1] != len(classes):
+            raise ValueError(f"y has {y.shape[1]} labels but the classifier knows {len(classes)}")
+        return
+    unknown = np.setdiff1d(unique_labels(y), classes)
+    if unknown.size:
+        raise ValueError(
+            f"y contains labels {unknown.tolist()} that are not in classes_ {classes.tolist()}"
+        )
+
+
 # --- the estimators ------------------------------------------------------------------
 
 
 def _has_probabilities(estimator: NetworkClassifier) -> bool:
     """True when the output activation gives probabilities (sigmoid or softmax)."""
-    return estimator._output_activation().name in _LOG_PROBABILITY
+    return estimator._output_activation() in _LOG_PROBABILITY
 
 
 class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
@@ -442,11 +471,13 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     ) -> Any:
         """One more epoch over (X, y), keeping the parameters and the optimizer's state;
         ``classes`` (every label that will ever appear) is required on the first call."""
+        if classes is None and not hasattr(self, "network_"):
+            raise ValueError("classes must be passed on the first call to partial_fit")
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _targets(
-        self, y: Any, first: bool, incremental: bool, classes: Any, dtype: np.dtype[Any]
-    ) -> tuple[Array, tuple[str, str], Any]:
+        self, y: Any, weights: Array | None, first: bool, classes: Any, dtype: np.dtype[Any]
+    ) -> _Targets:
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -456,58 +487,39 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
                 f"{type(self).__name__} handles binary, multiclass and multilabel-indicator "
                 f"targets; y is {kind}"
             )
-        default_pair = ("softmax", "cce") if kind == "multiclass" else ("sigmoid", "bce")
-        if first:
-            self._new_binarizer(y, kind, incremental, classes, default_pair)
-        else:
-            self._check_known_labels(y, kind)
-        Y = self._binarizer.transform(y).T.astype(dtype, copy=False)
-        stratify = y if kind != "multilabel-indicator" else None
-        return Y, default_pair, stratify
+        natural = ("softmax", "cce") if kind == "multiclass" else ("sigmoid", "bce")
+        binarizer = self._new_binarizer(y, kind, classes, natural) if first else self._binarizer
+        _check_known_labels(y, kind, binarizer.classes_)
+        if weights is not None and kind != "multilabel-indicator":
+            weighted = np.unique(y[weights > 0])
+            if weighted.size < 2:
+                raise ValueError(
+                    f"only 1 class has positive sample_weight ({weighted.tolist()}); "
+                    f"{type(self).__name__} needs at least 2 classes"
+                )
+        return _Targets(
+            binarizer.transform(y).T.astype(dtype, copy=False),
+            natural,
+            y if kind != "multilabel-indicator" else None,
+            {"_binarizer": binarizer, "classes_": binarizer.classes_},
+        )
 
     def _new_binarizer(
-        self, y: Any, kind: str, partial: bool, classes: Any, default_pair: tuple[str, str]
-    ) -> None:
-        """The 0/1 (hinge: −1/+1) coding of the labels; sets classes_."""
-        if partial:
-            _check_partial_fit_first_call(self, classes)
-        _, L = _output_layer(self.output, self.loss, default_pair)
+        self, y: Any, kind: str, classes: Any, natural: tuple[str, str]
+    ) -> LabelBinarizer:
+        """The labels' coding: 0/1, or −1/+1 for hinge (the labels its margin is written for).
+
+        partial_fit (``classes`` given) codes every class that will ever appear.
+        """
+        _, L = _output_layer(self.output, self.loss, natural)
         binarizer = LabelBinarizer(neg_label=-1 if L is HINGE else 0, pos_label=1)
-        binarizer.fit(classes if partial and kind != "multilabel-indicator" else y)
+        binarizer.fit(y if classes is None or kind == "multilabel-indicator" else classes)
         if len(binarizer.classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes in y, got 1 class: "
                 f"{binarizer.classes_.tolist()}"
             )
-        self._binarizer = binarizer
-        self.classes_ = binarizer.classes_
-        if partial:
-            self._check_known_labels(y, kind)
-
-    def _check_known_labels(self, y: Any, kind: str) -> None:
-        if kind == "multilabel-indicator":
-            if y.shape[1] != len(self.classes_):
-                raise ValueError(
-                    f"y has {y.shape[1]} labels but the classifier was fit with "
-                    f"{len(self.classes_)}"
-                )
-            return
-        unknown = np.setdiff1d(unique_labels(y), self.classes_)
-        if unknown.size:
-            raise ValueError(
-                f"y contains labels {unknown.tolist()} that are not in classes_ "
-                f"{self.classes_.tolist()}"
-            )
-
-    def _check_weighted_targets(self, y: Any, weights: Array | None) -> None:
-        if weights is None or y.ndim == 2:
-            return
-        weighted = np.unique(np.asarray(y).ravel()[weights > 0])
-        if weighted.size < 2:
-            raise ValueError(
-                f"only 1 class has positive sample_weight ({weighted.tolist()}); the "
-                f"classifier needs at least 2 classes"
-            )
+        return binarizer
 
     def _output_activation(self) -> Activation:
         if hasattr(self, "network_"):
@@ -540,7 +552,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         log softmax(z); sigmoid outputs over K classes are normalized (one-vs-rest)."""
         _, ZL = self._output(X)
         g = self.network_.activations[-1]
-        log_A = _LOG_PROBABILITY[g.name](ZL)
+        log_A = _LOG_PROBABILITY[g](ZL)
         if self._binarizer.y_type_ == "binary":
             return np.vstack([_log_sigmoid(-ZL), log_A]).T
         if self._binarizer.y_type_ == "multiclass" and g is SIGMOID:
@@ -589,10 +601,10 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _targets(
-        self, y: Any, first: bool, incremental: bool, classes: Any, dtype: np.dtype[Any]
-    ) -> tuple[Array, tuple[str, str], Any]:
+        self, y: Any, weights: Array | None, first: bool, classes: Any, dtype: np.dtype[Any]
+    ) -> _Targets:
         Y = np.asarray(y).reshape(len(y), -1).T.astype(dtype, copy=False)
-        return Y, ("identity", "mse"), None
+        return _Targets(Y, ("identity", "mse"), None, {})
 
     def predict(self, X: ArrayLike) -> Array:
         """A[L].T: (m,) for one output, (m, k) for k outputs."""
