@@ -248,6 +248,9 @@ def test_output_and_loss_override_the_natural_pair():
     Z = _forward_by_hand(hinge.network_.params, X, _relu, 2)[0]
     assert (hinge.predict(X) == (Z > 0)).all()  # codes ±1: hinge's own threshold 0
     np.testing.assert_allclose(hinge.decision_function(X), Z)
+    # σ(z) is no probability of the class when the codes are ±1.
+    assert not hasattr(NetworkClassifier(output="sigmoid", loss="hinge"), "predict_proba")
+    assert hasattr(NetworkClassifier(loss="bce"), "predict_proba")
 
     with pytest.raises(ValueError, match="bce"):
         NetworkClassifier(output="tanh", loss="bce", epochs=1).fit(X, y)

@@ -399,8 +399,9 @@ def _check_known_labels(y: Any, kind: str, classes: NDArray[Any]) -> None:
 
 
 def _has_probabilities(estimator: NetworkClassifier) -> bool:
-    """True when the output activation gives probabilities (sigmoid or softmax)."""
-    return estimator._output_activation() in _LOG_PROBABILITY
+    """True when A[L] are class probabilities: sigmoid or softmax outputs on 0/1 codes."""
+    g, L = estimator._output_pair()
+    return g in _LOG_PROBABILITY and L is not HINGE
 
 
 class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
@@ -420,7 +421,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     learning_rate : float or schedule, default=0.001
         α.
     batch_size : int or "auto", default="auto"
-        Mini-batch size; "auto" is min(200, m), larger values are clipped to m.
+        Mini-batch size; "auto" is min(200, m); m or more is one batch per epoch.
     epochs : int, default=200
         Passes over the training rows (scikit-learn's ``max_iter``).
     l2 : float, default=1e-4
@@ -521,11 +522,11 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
             )
         return binarizer
 
-    def _output_activation(self) -> Activation:
+    def _output_pair(self) -> tuple[Activation, Loss]:
+        """The fitted network's output pair; before fit, the one fit would choose."""
         if hasattr(self, "network_"):
-            return self.network_.activations[-1]
-        g, _ = _output_layer(self.output, self.loss, ("sigmoid", "bce"))
-        return g
+            return self.network_.activations[-1], self.network_.loss
+        return _output_layer(self.output, self.loss, ("sigmoid", "bce"))
 
     def _threshold(self) -> float:
         """The midpoint of the codes: where a score switches class."""
