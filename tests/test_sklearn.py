@@ -268,6 +268,15 @@ def test_sigmoid_over_several_classes_is_one_vs_rest_normalized():
     assert (clf.predict(X) == A.argmax(axis=0)).all()
 
 
+def test_function_objects_survive_clone_as_the_natural_pair():
+    X, y = make_classification(40, 4, random_state=0)
+    template = NetworkClassifier((3,), output=cr.activation("sigmoid"), loss=cr.loss("bce"))
+    clf = clone(template).fit(X, y)
+    assert clf.output is cr.activation("sigmoid") and clf.loss is cr.loss("bce")
+    assert clf.network_.output_pair is cr.natural_pair("sigmoid", "bce")
+    assert hasattr(clf, "predict_proba")
+
+
 def test_float32_stays_float32():
     X, y = make_classification(60, 4, random_state=0)
     clf = NetworkClassifier((4,), epochs=3, dtype=np.float32, random_state=0).fit(X, y)
