@@ -239,9 +239,9 @@ def fit(
     keep = keep_probs(keep_prob, net.L - 1)
     stopper = as_early_stopping(early_stopping)
     chosen = _optimizer_for(net, optimizer)
-    if seed is not None or net.rng is None:
-        net.rng = np.random.default_rng(net.seed if seed is None else seed)
     rng = net.rng
+    if seed is not None or rng is None:
+        rng = np.random.default_rng(net.seed if seed is None else seed)
     weights = _example_weights(sample_weight, X_arr.shape[1], net.dtype)
     X_train, Y_train, train_weights, val = _split_validation(
         net, X_arr, Y_arr, validation, rng, weights
@@ -250,7 +250,8 @@ def fit(
     scale = None
     if train_weights is not None:
         scale = train_weights * (train_weights.size / train_weights.sum())
-    net.optimizer = chosen
+    # Every argument is valid: from here on the network's training state changes.
+    net.rng, net.optimizer = rng, chosen
 
     m = X_train.shape[1]
     hidden_units = net.layer_dims[1:-1]
@@ -265,6 +266,7 @@ def fit(
         for epoch in range(1, n_epochs + 1):
             alpha = schedule(net.epochs_trained)
             total = 0.0
+            running = metrics.RunningScore(net.loss, Y_train)
             for columns in mini_batches(m, step_size, rng):
                 X_batch, Y_batch = X_train[:, columns], Y_train[:, columns]
                 batch_scale = None if scale is None else scale[None, columns]
@@ -280,15 +282,16 @@ def fit(
                     _restore(net, last_good, epoch, alpha, cost, history)
                 for name, value in net.params.items():
                     np.copyto(last_good[name], value)
+                running.add(AL, Y_batch)
                 grads = net._backward(AL, Y_batch, caches, lam, masks, batch_scale)
                 chosen.step(net.params, grads, alpha)
                 total += cost * m_batch
             if not all(np.isfinite(value).all() for value in net.params.values()):
                 _restore(net, last_good, epoch, alpha, math.nan, history)
             net.epochs_trained += 1
-            train_cost, train_metric = total / m, _evaluate(net, X_train, Y_train)[1]
+            train_cost = total / m
             history.cost.append(train_cost)
-            history.metric.append(train_metric)
+            history.metric.append(running.value())
             history.learning_rate.append(alpha)
             monitored = train_cost
             if val is not None:
