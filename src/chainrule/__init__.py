@@ -9,6 +9,8 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 >>> net = cr.Network([2, 4, 1], hidden="tanh", output="sigmoid", loss="bce")
 """
 
+from typing import Any
+
 from chainrule import course, datasets, optimizers, schedules, shapes
 from chainrule._version import __version__
 from chainrule.compare import Comparison, compare
@@ -48,6 +50,8 @@ __all__ = [
     "MistakeWarning",
     "NaturalPair",
     "Network",
+    "NetworkClassifier",
+    "NetworkRegressor",
     "NumericalWarning",
     "Recorder",
     "TrainingDiverged",
@@ -70,3 +74,12 @@ __all__ = [
     "schedules",
     "shapes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The scikit-learn estimators load on first use: importing scikit-learn is slow.
+    if name in ("NetworkClassifier", "NetworkRegressor"):
+        from chainrule import sklearn
+
+        return getattr(sklearn, name)
+    raise AttributeError(f"module 'chainrule' has no attribute {name!r}")

@@ -276,6 +276,7 @@ class Network:
         caches: Sequence[LayerCache],
         l2: float = 0.0,
         masks: Sequence[Array] | None = None,
+        weights: Array | None = None,
     ) -> Grads:
         grads: Grads = {}
         L, m = self.L, AL.shape[1]
@@ -285,6 +286,8 @@ class Network:
             grads[f"dA{L}"], dZ = generic_output_delta(
                 caches[-1].Z, AL, Y, self.activations[-1], self.loss
             )
+        if weights is not None:  # (1, m): each example's weight in the cost (sample_weight)
+            dZ = dZ * weights
         for l in range(L, 0, -1):
             A_prev, W, _, _, _ = caches[l - 1]
             grads[f"dZ{l}"] = dZ
@@ -328,8 +331,10 @@ class Network:
         Y_arr = self.check_targets(Y, caches[-1].Z.shape[1])
         return self._cost(caches[-1].Z, Y_arr, l2)
 
-    def _cost(self, ZL: Array, Y: Array, l2: float = 0.0) -> float:
+    def _cost(self, ZL: Array, Y: Array, l2: float = 0.0, weights: Array | None = None) -> float:
         losses = per_example_cost(ZL, Y, self.activations[-1], self.loss, self.fused)
+        if weights is not None:
+            losses = losses * weights
         cost = float(np.mean(losses))
         if l2:
             m = ZL.shape[1]
@@ -365,6 +370,7 @@ class Network:
         callbacks: Sequence[Callback] = (),
         verbose: int = 1,
         seed: int | None = None,
+        sample_weight: ArrayLike | None = None,
         record: bool = False,
     ) -> History:
         """Train in place; returns the History (``history[i]`` is the cost of epoch i).
@@ -388,7 +394,7 @@ class Network:
         return fit(
             self, X, Y, epochs, learning_rate, optimizer=optimizer, batch_size=batch_size,
             l2=l2, keep_prob=keep_prob, validation=validation, early_stopping=early_stopping,
-            callbacks=callbacks, verbose=verbose, seed=seed,
+            callbacks=callbacks, verbose=verbose, seed=seed, sample_weight=sample_weight,
         )
 
     def inspect(self, X: ArrayLike, Y: ArrayLike) -> Inspection:

@@ -71,6 +71,11 @@ class Activation:
     vjp: Callable[[Array, Array, Array], Array] | None = None
     params: dict[str, float] = field(default_factory=dict)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Activation:
+        # Frozen, and natural pairs are recognized by identity: a deep copy (scikit-learn's
+        # clone makes one of every parameter) must be the object itself.
+        return self
+
     @property
     def elementwise(self) -> bool:
         """True when A[i, j] depends on Z[i, j] alone (every activation but softmax)."""

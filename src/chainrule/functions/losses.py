@@ -79,6 +79,11 @@ class Loss:
     label_rule: str = "any finite numbers"
     params: dict[str, float] = field(default_factory=dict)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Loss:
+        # Frozen, and natural pairs are recognized by identity: a deep copy (scikit-learn's
+        # clone makes one of every parameter) must be the object itself.
+        return self
+
     # -- labels -------------------------------------------------------------
 
     def prepare_targets(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from chainrule.functions.validation import as_float_matrix
 from chainrule.training import metrics
 from chainrule.training.batches import check_batch_size, mini_batches
 from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
@@ -88,16 +89,18 @@ def _split_validation(
     Y: Array,
     validation: tuple[ArrayLike, ArrayLike] | float | None,
     rng: np.random.Generator,
-) -> tuple[Array, Array, tuple[Array, Array] | None]:
+    weights: Array | None = None,
+) -> tuple[Array, Array, Array | None, tuple[Array, Array] | None]:
+    """(X_train, Y_train, the training examples' weights, (X_val, Y_val) or None)."""
     if validation is None:
-        return X, Y, None
+        return X, Y, weights, None
     if isinstance(validation, tuple):
         if len(validation) != 2:
             raise ValueError(
                 f"validation must be an (X, Y) pair or a fraction, got a tuple of {len(validation)}"
             )
         X_val = net.check_input(validation[0])
-        return X, Y, (X_val, net.check_targets(validation[1], X_val.shape[1]))
+        return X, Y, weights, (X_val, net.check_targets(validation[1], X_val.shape[1]))
     if (
         isinstance(validation, bool)
         or not isinstance(validation, float | int)
@@ -110,7 +113,20 @@ def _split_validation(
         raise ValueError(f"validation={validation} of {m} examples leaves no examples on one side")
     order = rng.permutation(m)
     train, val = np.sort(order[n_val:]), np.sort(order[:n_val])
-    return X[:, train], Y[:, train], (X[:, val], Y[:, val])
+    train_weights = None if weights is None else weights[train]
+    return X[:, train], Y[:, train], train_weights, (X[:, val], Y[:, val])
+
+
+def _example_weights(sample_weight: ArrayLike | None, m: int, dtype: Any) -> Array | None:
+    """sample_weight as a (m,) array of finite weights ≥ 0 with a positive sum, or None."""
+    if sample_weight is None:
+        return None
+    weights = as_float_matrix(np.reshape(sample_weight, (1, -1)), "sample_weight", dtype)[0]
+    if weights.size != m:
+        raise ValueError(f"sample_weight has {weights.size} weights for {m} examples")
+    if (weights < 0).any() or not weights.sum() > 0:
+        raise ValueError("sample_weight must be ≥ 0 with a positive sum")
+    return weights
 
 
 def _optimizer_for(net: Network, optimizer: str | Optimizer) -> Optimizer:
@@ -164,6 +180,7 @@ def fit(
     callbacks: Sequence[Callback] = (),
     verbose: int = 1,
     seed: int | None = None,
+    sample_weight: ArrayLike | None = None,
 ) -> History:
     """Train ``net`` in place and return its :class:`History`.
 
@@ -200,6 +217,12 @@ def fit(
     seed : int or None
         Seeds shuffling, dropout and the validation split. None continues
         the network's own generator (started from the network's seed).
+    sample_weight : (m,) array or None
+        wᵢ ≥ 0 per example: the data cost becomes Σᵢ wᵢ·Lᵢ / Σᵢ wᵢ. Each
+        example's loss and dZ[L] column are scaled by wᵢ·m/Σw (over the
+        training examples), so a full batch gives exactly that cost and its
+        gradient, and a mini-batch an unbiased estimate of them; the L2 term
+        is unchanged.
 
     Raises
     ------
@@ -219,7 +242,14 @@ def fit(
     rng = net.rng
     if seed is not None or rng is None:
         rng = np.random.default_rng(net.seed if seed is None else seed)
-    X_train, Y_train, val = _split_validation(net, X_arr, Y_arr, validation, rng)
+    weights = _example_weights(sample_weight, X_arr.shape[1], net.dtype)
+    X_train, Y_train, train_weights, val = _split_validation(
+        net, X_arr, Y_arr, validation, rng, weights
+    )
+    # wᵢ·m/Σw: a full batch's cost is then Σ wᵢ·Lᵢ / Σ wᵢ exactly.
+    scale = None
+    if train_weights is not None:
+        scale = train_weights * (train_weights.size / train_weights.sum())
     # Every argument is valid: from here on the network's training state changes.
     net.rng, net.optimizer = rng, chosen
 
@@ -239,6 +269,7 @@ def fit(
             running = metrics.RunningScore(net.loss, Y_train)
             for columns in mini_batches(m, step_size, rng):
                 X_batch, Y_batch = X_train[:, columns], Y_train[:, columns]
+                batch_scale = None if scale is None else scale[None, columns]
                 m_batch = X_batch.shape[1]
                 masks = (
                     None
@@ -246,13 +277,13 @@ def fit(
                     else dropout_masks(keep, hidden_units, m_batch, rng, net.dtype)
                 )
                 AL, caches = net.forward(X_batch, masks)
-                cost = net._cost(caches[-1].Z, Y_batch, lam)
+                cost = net._cost(caches[-1].Z, Y_batch, lam, batch_scale)
                 if not math.isfinite(cost):
                     _restore(net, last_good, epoch, alpha, cost, history)
                 for name, value in net.params.items():
                     np.copyto(last_good[name], value)
                 running.add(AL, Y_batch)
-                grads = net._backward(AL, Y_batch, caches, lam, masks)
+                grads = net._backward(AL, Y_batch, caches, lam, masks, batch_scale)
                 chosen.step(net.params, grads, alpha)
                 total += cost * m_batch
             if not all(np.isfinite(value).all() for value in net.params.values()):
