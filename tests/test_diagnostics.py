@@ -74,8 +74,11 @@ def test_probabilities_passed_as_logits():
         cr.output_delta(AL, Y, "sigmoid", "bce")
     net, X, Y = _multiclass_case()
     AL, _ = net.forward(X)
-    with pytest.warns(cr.MistakeWarning, match=r"sums to 1.*log\(1 \+ \(C − 1\)/e\) = 0\.551"):
+    with pytest.warns(
+        cr.MistakeWarning, match=r"sums to 1.*log\(1 \+ \(C − 1\)/e\) = 0\.551"
+    ) as record:
         cr.output_cost(AL, Y, "softmax", "cce")
+    assert {w.filename for w in record} == {__file__}  # the warning names the user's line
 
 
 @pytest.mark.parametrize("case", [_binary_case, _multiclass_case])

@@ -29,7 +29,6 @@ very unlikely for a correct computation, not impossible.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chainrule.functions.activations import RELU, SIGMOID, SOFTMAX, Activation
+from chainrule.functions.warn import warn_user
 
 Array = NDArray[np.floating[Any]]
 
@@ -52,7 +52,7 @@ class MistakeWarning(UserWarning):
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, MistakeWarning, stacklevel=3)
+    warn_user(message, MistakeWarning)
 
 
 def _close(A: Array, B: Array) -> bool:

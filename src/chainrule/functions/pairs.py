@@ -34,12 +34,8 @@ see both; when it overflows it warns, naming the pair and the way out.
 from __future__ import annotations
 
 import math
-import os
-import sys
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -57,6 +53,7 @@ from chainrule.functions.activations import (
 )
 from chainrule.functions.losses import BCE, CCE, MSE, POISSON, Loss, loss
 from chainrule.functions.validation import as_float_matrix
+from chainrule.functions.warn import warn_user
 
 Array = NDArray[np.floating[Any]]
 
@@ -161,22 +158,6 @@ def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | No
     return pair if fused is not False else None
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
-def _user_stacklevel() -> int:
-    """The stacklevel, seen from the caller, of the first frame outside chainrule.
-
-    The generic route is reached through output_delta, output_cost and the
-    network's methods at different depths; a warning should name the user's line.
-    """
-    frame: FrameType | None = sys._getframe(1)
-    level = 1
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
 def _warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
     if np.isfinite(result).all():
         return
@@ -187,11 +168,10 @@ def _warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> Non
         else "the generic route divides by a or 1 − a: keep Z away from saturation "
         "(smaller weights or learning rate) or choose a natural pair"
     )
-    warnings.warn(
+    warn_user(
         f"generic route for {g.name}+{L.name}: {what} has {int((~np.isfinite(result)).sum())} "
         f"NaN or inf entries because A saturated to the edge of {L.name}'s domain; {way_out}",
         NumericalWarning,
-        stacklevel=_user_stacklevel(),
     )
 
 
