@@ -41,8 +41,9 @@ def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) 
         f"\n[bold]Gradient check[/bold] on 32 examples: difference {float(check):.2e} {verdict}"
     )
 
-    console.print("\n[bold]Training[/bold] (full-batch gradient descent, "
-                  f"learning rate {learning_rate})")
+    console.print(
+        f"\n[bold]Training[/bold] (full-batch gradient descent, learning rate {learning_rate})"
+    )
     history = net.fit(data.X_train, data.Y_train, epochs=epochs, learning_rate=learning_rate)
     for epoch in [*range(0, epochs, max(1, epochs // 6)), epochs - 1]:
         console.print(f"  epoch {epoch + 1:>4}  cost {history[epoch]:.5f}")

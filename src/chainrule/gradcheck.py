@@ -15,8 +15,8 @@ float32 rounding alone exceeds that threshold.
 Kinks: where a ±ε step moves a unit of a kinked activation (relu, leaky_relu,
 selu, elu with alpha ≠ 1: g' jumps at Z = 0) across Z = 0, the centred
 difference straddles the kink and measures neither one-sided derivative.
-Those entries are found (:func:`find_kinks`), reported as kinks and left out
-of the verdict; the result names them and the worst of the remaining entries.
+Those entries are found in the same ±ε forward passes, reported as kinks and
+left out of the verdict; the result names them and the worst of the remaining entries.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from chainrule.functions.activations import Activation
 from chainrule.network import Network
 from chainrule.training.regularization import check_l2, dropout_masks, keep_probs
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating[Any]]
 
 
 def relative_difference(analytic: Array, numeric: Array) -> float:
@@ -50,29 +50,6 @@ def has_kink(g: Activation) -> bool:
     sides = np.array([[-1e-12, 1e-12]])
     left, right = g.derivative(sides)[0]
     return bool(abs(right - left) > 1e-6 * max(1.0, abs(left), abs(right)))
-
-
-def find_kinks(net: Network, X: ArrayLike, epsilon: float) -> dict[str, NDArray[np.bool_]]:
-    """Per parameter, the entries whose ±ε step moves a kinked unit across Z = 0.
-
-    ``net`` is perturbed in place entry by entry and restored; X is (n_x, m).
-    """
-    kinked = [l for l, g in enumerate(net.activations) if has_kink(g)]
-    kinks = {name: np.zeros(theta.shape, dtype=bool) for name, theta in net.params.items()}
-    if not kinked:
-        return kinks
-    for name, theta in net.params.items():
-        for index in np.ndindex(theta.shape):
-            original = theta[index]
-            theta[index] = original + epsilon
-            plus = net.forward(X)[1]
-            theta[index] = original - epsilon
-            minus = net.forward(X)[1]
-            theta[index] = original
-            kinks[name][index] = any(
-                np.any(np.sign(plus[l].Z) != np.sign(minus[l].Z)) for l in kinked
-            )
-    return kinks
 
 
 @dataclass(frozen=True)
@@ -231,28 +208,41 @@ def gradcheck(
     Y64 = net64.check_targets(Y, X64.shape[1])
     lam = check_l2(l2)
     keep = keep_probs(keep_prob, net64.L - 1)
-    masks = None if keep is None else dropout_masks(
-        keep, net64.layer_dims[1:-1], X64.shape[1], np.random.default_rng(seed), np.float64
+    masks = (
+        None
+        if keep is None
+        else dropout_masks(
+            keep, net64.layer_dims[1:-1], X64.shape[1], np.random.default_rng(seed), np.float64
+        )
     )
     grads = net64.gradients(X64, Y64, lam, masks)
+    kinked = [l for l, g in enumerate(net64.activations) if has_kink(g)]
+
+    def perturbed(theta: Array, index: tuple[int, ...], step: float) -> tuple[float, list[Array]]:
+        """J and the kinked layers' Z with one entry of θ moved by ``step``."""
+        original = theta[index]
+        theta[index] = original + step
+        _, caches = net64.forward(X64, masks)
+        cost = net64._cost(caches[-1].Z, Y64, lam)  # the L2 term reads the moved θ too
+        theta[index] = original
+        return cost, [caches[l].Z for l in kinked]
+
     analytic: dict[str, Array] = {}
     numeric: dict[str, Array] = {}
+    kinks: dict[str, NDArray[np.bool_]] = {}
     for name, theta in net64.params.items():
         analytic[name] = grads[f"d{name}"]
-        approx = np.empty_like(theta)
+        numeric[name] = np.empty_like(theta)
+        kinks[name] = np.zeros(theta.shape, dtype=bool)
         for index in np.ndindex(theta.shape):
-            original = theta[index]
-            theta[index] = original + epsilon
-            plus = net64.cost(X64, Y64, lam, masks)
-            theta[index] = original - epsilon
-            minus = net64.cost(X64, Y64, lam, masks)
-            theta[index] = original
-            approx[index] = (plus - minus) / (2 * epsilon)
-        numeric[name] = approx
-    everything: list[Any] = list(analytic)
+            plus, Z_plus = perturbed(theta, index, epsilon)
+            minus, Z_minus = perturbed(theta, index, -epsilon)
+            numeric[name][index] = (plus - minus) / (2 * epsilon)
+            kinks[name][index] = any(
+                bool(np.any(np.sign(a) != np.sign(b))) for a, b in zip(Z_plus, Z_minus, strict=True)
+            )
     difference = relative_difference(
-        np.concatenate([analytic[n].ravel() for n in everything]),
-        np.concatenate([numeric[n].ravel() for n in everything]),
+        np.concatenate([analytic[n].ravel() for n in analytic]),
+        np.concatenate([numeric[n].ravel() for n in numeric]),
     )
-    kinks = find_kinks(net64, X64, epsilon)
     return GradcheckResult(difference, epsilon, analytic, numeric, kinks)

@@ -72,9 +72,9 @@ def _layer_dims(layer_dims: Sequence[int]) -> list[int]:
     return [int(n) for n in dims]
 
 
-def _hidden_activations(hidden: str | Activation | Sequence[str | Activation], count: int) -> list[
-    Activation
-]:
+def _hidden_activations(
+    hidden: str | Activation | Sequence[str | Activation], count: int
+) -> list[Activation]:
     if isinstance(hidden, str | Activation):
         return [lookup_activation(hidden)] * count
     names = list(hidden)
@@ -151,8 +151,9 @@ class Network:
         self.loss: Loss = lookup_loss(loss)
         problem = domain_problem(self.activations[-1], self.loss)
         if problem is not None:
-            raise ValueError(f"output {self.activations[-1].name} with loss {self.loss.name}: "
-                             f"{problem}")
+            raise ValueError(
+                f"output {self.activations[-1].name} with loss {self.loss.name}: {problem}"
+            )
         self.fused = fused
         self.output_pair = choose_route(self.activations[-1], self.loss, fused)
         self.init = init
@@ -338,8 +339,9 @@ class Network:
         cost = float(np.mean(losses))
         if l2:
             m = ZL.shape[1]
-            squares = sum(float(np.sum(np.square(self.params[f"W{l}"])))
-                          for l in range(1, self.L + 1))
+            squares = sum(
+                float(np.sum(np.square(self.params[f"W{l}"]))) for l in range(1, self.L + 1)
+            )
             cost += l2 / (2 * m) * squares
         return cost
 
@@ -392,9 +394,21 @@ class Network:
             callbacks = (*callbacks, self.recording)
 
         return fit(
-            self, X, Y, epochs, learning_rate, optimizer=optimizer, batch_size=batch_size,
-            l2=l2, keep_prob=keep_prob, validation=validation, early_stopping=early_stopping,
-            callbacks=callbacks, verbose=verbose, seed=seed, sample_weight=sample_weight,
+            self,
+            X,
+            Y,
+            epochs,
+            learning_rate,
+            optimizer=optimizer,
+            batch_size=batch_size,
+            l2=l2,
+            keep_prob=keep_prob,
+            validation=validation,
+            early_stopping=early_stopping,
+            callbacks=callbacks,
+            verbose=verbose,
+            seed=seed,
+            sample_weight=sample_weight,
         )
 
     def inspect(self, X: ArrayLike, Y: ArrayLike) -> Inspection:
@@ -406,8 +420,9 @@ class Network:
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone.dtype = self.dtype if dtype is None else np.dtype(dtype)
-        clone.params = {key: value.astype(clone.dtype, copy=True) for key, value in
-                        self.params.items()}
+        clone.params = {
+            key: value.astype(clone.dtype, copy=True) for key, value in self.params.items()
+        }
         clone.optimizer = deepcopy(self.optimizer)
         clone.rng = deepcopy(self.rng)
         return clone

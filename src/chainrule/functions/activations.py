@@ -194,9 +194,7 @@ def _gelu_tanh(Z: Array) -> Array:
 
 def _gelu_tanh_derivative(Z: Array, A: Array) -> Array:
     t = _gelu_tanh_inner(Z)
-    return 0.5 * (1 + t) + 0.5 * Z * (1 - t * t) * _SQRT_2_OVER_PI * (
-        1 + 3 * _GELU_CUBIC * Z * Z
-    )
+    return 0.5 * (1 + t) + 0.5 * Z * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * Z * Z)
 
 
 def _silu(Z: Array) -> Array:
@@ -316,9 +314,7 @@ def _selu_derivative(Z: Array, A: Array) -> Array:
 
 # --- the catalog -----------------------------------------------------------
 
-IDENTITY = Activation(
-    "identity", _identity, _ones, lambda sp, z: z
-)
+IDENTITY = Activation("identity", _identity, _ones, lambda sp, z: z)
 SIGMOID = Activation(
     "sigmoid",
     special.expit,
@@ -341,8 +337,10 @@ SELU = Activation(
     "selu",
     _selu,
     _selu_derivative,
-    lambda sp, z: sp.Float(SELU_SCALE)
-    * sp.Piecewise((z, z > 0), (sp.Float(SELU_ALPHA) * (sp.exp(z) - 1), True)),
+    lambda sp, z: (
+        sp.Float(SELU_SCALE)
+        * sp.Piecewise((z, z > 0), (sp.Float(SELU_ALPHA) * (sp.exp(z) - 1), True))
+    ),
     output_range=(-SELU_SCALE * SELU_ALPHA, math.inf),
 )
 SOFTPLUS = Activation(
@@ -363,9 +361,9 @@ GELU_TANH = Activation(
     "gelu_tanh",
     _gelu_tanh,
     _gelu_tanh_derivative,
-    lambda sp, z: z
-    / 2
-    * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (z + sp.Rational(44715, 1000000) * z**3))),
+    lambda sp, z: (
+        z / 2 * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (z + sp.Rational(44715, 1000000) * z**3)))
+    ),
     output_range=(-0.1700, math.inf),
 )
 SILU = Activation(
@@ -400,8 +398,18 @@ CATALOG: Catalog[Activation] = Catalog(
     {
         a.name: a
         for a in (
-            IDENTITY, SIGMOID, TANH, RELU, SELU, SOFTPLUS, GELU, GELU_TANH, SILU, SOFTSIGN,
-            EXP, SOFTMAX,
+            IDENTITY,
+            SIGMOID,
+            TANH,
+            RELU,
+            SELU,
+            SOFTPLUS,
+            GELU,
+            GELU_TANH,
+            SILU,
+            SOFTSIGN,
+            EXP,
+            SOFTMAX,
         )
     },
     {"leaky_relu": leaky_relu, "elu": elu},

@@ -100,8 +100,11 @@ class Loss:
             expected = f"({n_units}, {'m' if m is None else m})"
             raise ValueError(
                 f"{self.name}: Y has shape {Y_arr.shape} but the output layer A is {expected}"
-                + (f"; {self.name} labels are {self.label_rule}" if prepared.shape[0] != n_units
-                   else "")
+                + (
+                    f"; {self.name} labels are {self.label_rule}"
+                    if prepared.shape[0] != n_units
+                    else ""
+                )
             )
         return prepared
 
