@@ -9,7 +9,7 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 >>> net = cr.Network([2, 4, 1], hidden="tanh", output="sigmoid", loss="bce")
 """
 
-from chainrule import datasets
+from chainrule import datasets, optimizers, schedules
 from chainrule._version import __version__
 from chainrule.derive import Derivation, derive
 from chainrule.functions import (
@@ -27,17 +27,21 @@ from chainrule.functions import (
 )
 from chainrule.gradcheck import GradcheckResult, gradcheck
 from chainrule.network import LayerCache, Network
+from chainrule.training import EarlyStopping, History, TrainingDiverged
 
 __all__ = [
     "NATURAL_PAIRS",
     "Activation",
     "Derivation",
+    "EarlyStopping",
     "GradcheckResult",
+    "History",
     "LayerCache",
     "Loss",
     "NaturalPair",
     "Network",
     "NumericalWarning",
+    "TrainingDiverged",
     "__version__",
     "activation",
     "datasets",
@@ -46,6 +50,8 @@ __all__ = [
     "gradcheck",
     "loss",
     "natural_pair",
+    "optimizers",
     "output_cost",
     "output_delta",
+    "schedules",
 ]

@@ -15,6 +15,7 @@ float32 rounding alone exceeds that threshold.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from chainrule.network import Network
+from chainrule.training.regularization import check_l2, dropout_masks, keep_probs
 
 Array = NDArray[np.float64]
 
@@ -70,7 +72,15 @@ class GradcheckResult:
         return "\n".join(lines)
 
 
-def gradcheck(net: Network, X: ArrayLike, Y: ArrayLike, epsilon: float = 1e-7) -> GradcheckResult:
+def gradcheck(
+    net: Network,
+    X: ArrayLike,
+    Y: ArrayLike,
+    epsilon: float = 1e-7,
+    l2: float = 0.0,
+    keep_prob: float | Sequence[float] | None = None,
+    seed: int = 0,
+) -> GradcheckResult:
     """Compare backward's gradients with centred differences of the cost, in float64.
 
     Parameters
@@ -81,6 +91,13 @@ def gradcheck(net: Network, X: ArrayLike, Y: ArrayLike, epsilon: float = 1e-7) -
     Y : (n_L, m) array
     epsilon : float
         The step ε of the centred difference.
+    l2 : float
+        λ: check the cost with (λ/2m) Σ ‖W[l]‖² and its gradient.
+    keep_prob : float, one per hidden layer, or None
+        Check inverted dropout: masks are drawn once (from ``seed``) and
+        frozen, so both sides differentiate the same function.
+    seed : int
+        Seed of the frozen dropout masks.
 
     Returns
     -------
@@ -93,7 +110,12 @@ def gradcheck(net: Network, X: ArrayLike, Y: ArrayLike, epsilon: float = 1e-7) -
     net64 = net.copy(dtype=np.float64)
     X64 = net64.check_input(X)
     Y64 = net64.check_targets(Y, X64.shape[1])
-    grads = net64.gradients(X64, Y64)
+    lam = check_l2(l2)
+    keep = keep_probs(keep_prob, net64.L - 1)
+    masks = None if keep is None else dropout_masks(
+        keep, net64.layer_dims[1:-1], X64.shape[1], np.random.default_rng(seed), np.float64
+    )
+    grads = net64.gradients(X64, Y64, lam, masks)
     analytic: dict[str, Array] = {}
     numeric: dict[str, Array] = {}
     for name, theta in net64.params.items():
@@ -102,9 +124,9 @@ def gradcheck(net: Network, X: ArrayLike, Y: ArrayLike, epsilon: float = 1e-7) -
         for index in np.ndindex(theta.shape):
             original = theta[index]
             theta[index] = original + epsilon
-            plus = net64.cost(X64, Y64)
+            plus = net64.cost(X64, Y64, lam, masks)
             theta[index] = original - epsilon
-            minus = net64.cost(X64, Y64)
+            minus = net64.cost(X64, Y64, lam, masks)
             theta[index] = original
             approx[index] = (plus - minus) / (2 * epsilon)
         numeric[name] = approx

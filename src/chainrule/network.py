@@ -18,7 +18,8 @@ J = (1/m) Σ L. Shapes: X (n_x, m), W[l] (n_l, n_{l−1}), b[l] (n_l, 1).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from copy import deepcopy
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
@@ -35,6 +36,12 @@ from chainrule.functions.pairs import (
 )
 from chainrule.functions.validation import as_float_matrix
 from chainrule.initializers import initialize
+
+if TYPE_CHECKING:
+    from chainrule.training.callbacks import Callback, EarlyStopping
+    from chainrule.training.history import History
+    from chainrule.training.optimizers import Optimizer
+    from chainrule.training.schedules import Schedule
 
 Array = NDArray[np.floating[Any]]
 Grads = dict[str, Array]
@@ -73,6 +80,18 @@ def _hidden_activations(hidden: str | Activation | Sequence[str | Activation], c
             f"hidden has {len(names)} activations but the network has {count} hidden layers"
         )
     return [lookup_activation(name) for name in names]
+
+
+def check_gradients(params: dict[str, Array], grads: Grads) -> None:
+    """A ValueError unless grads holds d<name> with the shape of each parameter <name>."""
+    missing = [f"d{key}" for key in params if f"d{key}" not in grads]
+    if missing:
+        raise ValueError(f"grads lacks {', '.join(missing)}")
+    for key, value in params.items():
+        if grads[f"d{key}"].shape != value.shape:
+            raise ValueError(
+                f"d{key} has shape {grads[f'd{key}'].shape} but {key} is {value.shape}"
+            )
 
 
 class Network:
@@ -136,6 +155,10 @@ class Network:
         self.init = init
         self.seed = seed
         self.params: dict[str, Array] = initialize(self.layer_dims, init, seed, self.dtype)
+        # Training state, so that a later fit (or a saved and loaded model) resumes:
+        self.optimizer: Optimizer | None = None
+        self.epochs_trained = 0
+        self.rng: np.random.Generator | None = None
 
     # -- shape and input checks ---------------------------------------------
 
@@ -171,23 +194,59 @@ class Network:
 
     # -- the two passes -------------------------------------------------------
 
-    def forward(self, X: ArrayLike) -> tuple[Array, list[LayerCache]]:
-        """AL = A[L] and the caches (A[l−1], W[l], b[l], Z[l], A[l]) for l = 1 … L."""
+    def forward(
+        self, X: ArrayLike, masks: Sequence[Array] | None = None
+    ) -> tuple[Array, list[LayerCache]]:
+        """AL = A[L] and the caches (A[l−1], W[l], b[l], Z[l], A[l]) for l = 1 … L.
+
+        ``masks`` turns on inverted dropout: one scaled mask D[l]/keep_prob[l]
+        per hidden layer, shape (n_l, m) (see
+        :func:`chainrule.training.regularization.dropout_masks`). The next layer
+        then sees A[l] ⊙ D[l]/keep_prob[l]; the cache of layer l keeps A[l]
+        itself, which g'[l] needs.
+        """
         A = self.check_input(X)
+        self._check_masks(masks, A.shape[1])
         caches: list[LayerCache] = []
         for l, g in enumerate(self.activations, start=1):
             W, b = self.params[f"W{l}"], self.params[f"b{l}"]
             Z = W @ A + b
             A_prev, A = A, g.forward(Z)
             caches.append(LayerCache(A_prev, W, b, Z, A))
-        return A, caches
+            if masks is not None and l < self.L:
+                A = A * masks[l - 1]
+        return caches[-1].A, caches
 
-    def backward(self, AL: ArrayLike, Y: ArrayLike, caches: Sequence[LayerCache]) -> Grads:
+    def _check_masks(self, masks: Sequence[Array] | None, m: int) -> None:
+        if masks is None:
+            return
+        if len(masks) != self.L - 1:
+            raise ValueError(
+                f"masks has {len(masks)} entries but the network has {self.L - 1} hidden layers"
+            )
+        for l, mask in enumerate(masks, start=1):
+            if mask.shape != (self.layer_dims[l], m):
+                raise ValueError(
+                    f"mask D{l} has shape {mask.shape} but A{l} is ({self.layer_dims[l]}, {m})"
+                )
+
+    def backward(
+        self,
+        AL: ArrayLike,
+        Y: ArrayLike,
+        caches: Sequence[LayerCache],
+        l2: float = 0.0,
+        masks: Sequence[Array] | None = None,
+    ) -> Grads:
         """Gradients in the course's names.
 
         Returns ``dZ1 … dZL``, ``dW1 … dWL``, ``db1 … dbL`` and ``dA0 … dA{L−1}``
         (dA[l−1] = W[l]ᵀ dZ[l]); ``dA{L}`` = ∂L/∂A[L] too when the output
         layer takes the generic route (the fused route never forms it).
+
+        ``l2`` = λ adds (λ/m)·W[l] to dW[l], the gradient of (λ/2m)·Σ‖W[l]‖²_F.
+        ``masks`` must be the dropout masks the forward pass used: dA[l] is
+        multiplied by the same D[l]/keep_prob[l] before dZ[l] is formed.
         """
         if len(caches) != self.L:
             raise ValueError(f"caches has {len(caches)} entries, the network has {self.L} layers")
@@ -197,9 +256,17 @@ class Network:
                 f"AL has shape {AL_arr.shape} but Z{self.L} in the caches is {caches[-1].Z.shape}"
             )
         Y_arr = self.check_targets(Y, AL_arr.shape[1])
-        return self._backward(AL_arr, Y_arr, caches)
+        self._check_masks(masks, AL_arr.shape[1])
+        return self._backward(AL_arr, Y_arr, caches, l2, masks)
 
-    def _backward(self, AL: Array, Y: Array, caches: Sequence[LayerCache]) -> Grads:
+    def _backward(
+        self,
+        AL: Array,
+        Y: Array,
+        caches: Sequence[LayerCache],
+        l2: float = 0.0,
+        masks: Sequence[Array] | None = None,
+    ) -> Grads:
         grads: Grads = {}
         L, m = self.L, AL.shape[1]
         if self.output_pair is not None:
@@ -212,41 +279,58 @@ class Network:
             A_prev, W, _, _, _ = caches[l - 1]
             grads[f"dZ{l}"] = dZ
             grads[f"dW{l}"] = (dZ @ A_prev.T) / m
+            if l2:
+                grads[f"dW{l}"] += (l2 / m) * W
             grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
             dA_prev = W.T @ dZ
+            if masks is not None and l > 1:
+                dA_prev *= masks[l - 2]
             grads[f"dA{l - 1}"] = dA_prev
             if l > 1:
                 cache = caches[l - 2]
                 dZ = self.activations[l - 2].backward(dA_prev, cache.Z, cache.A)
         return grads
 
-    def gradients(self, X: ArrayLike, Y: ArrayLike) -> Grads:
-        """Forward then backward on (X, Y): the gradients of J at the current parameters."""
-        AL, caches = self.forward(X)
-        return self._backward(AL, self.check_targets(Y, AL.shape[1]), caches)
+    def gradients(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        l2: float = 0.0,
+        masks: Sequence[Array] | None = None,
+    ) -> Grads:
+        """Forward then backward on (X, Y): the gradients of J at the current parameters
+        (with the L2 term and the dropout masks when given, as in :meth:`backward`)."""
+        AL, caches = self.forward(X, masks)
+        return self._backward(AL, self.check_targets(Y, AL.shape[1]), caches, l2, masks)
 
     # -- cost, update, prediction ------------------------------------------------
 
-    def cost(self, X: ArrayLike, Y: ArrayLike) -> float:
-        """J = (1/m) Σ L(A[L], Y), computed stably from Z[L] (see output_cost)."""
-        _, caches = self.forward(X)
+    def cost(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        l2: float = 0.0,
+        masks: Sequence[Array] | None = None,
+    ) -> float:
+        """J = (1/m) Σ L(A[L], Y) + (λ/2m) Σ_l ‖W[l]‖²_F, the data term computed stably
+        from Z[L] (see output_cost); ``l2`` = λ, ``masks`` as in :meth:`forward`."""
+        _, caches = self.forward(X, masks)
         Y_arr = self.check_targets(Y, caches[-1].Z.shape[1])
-        return self._cost(caches[-1].Z, Y_arr)
+        return self._cost(caches[-1].Z, Y_arr, l2)
 
-    def _cost(self, ZL: Array, Y: Array) -> float:
+    def _cost(self, ZL: Array, Y: Array, l2: float = 0.0) -> float:
         losses = per_example_cost(ZL, Y, self.activations[-1], self.loss, self.fused)
-        return float(np.mean(losses))
+        cost = float(np.mean(losses))
+        if l2:
+            m = ZL.shape[1]
+            squares = sum(float(np.sum(np.square(self.params[f"W{l}"])))
+                          for l in range(1, self.L + 1))
+            cost += l2 / (2 * m) * squares
+        return cost
 
     def update(self, grads: Grads, learning_rate: float) -> None:
         """Gradient descent in place: W[l] −= α·dW[l], b[l] −= α·db[l]."""
-        missing = [f"d{key}" for key in self.params if f"d{key}" not in grads]
-        if missing:
-            raise ValueError(f"grads lacks {', '.join(missing)}")
-        for key, value in self.params.items():
-            if grads[f"d{key}"].shape != value.shape:
-                raise ValueError(
-                    f"d{key} has shape {grads[f'd{key}'].shape} but {key} is {value.shape}"
-                )
+        check_gradients(self.params, grads)
         for key, value in self.params.items():
             value -= learning_rate * grads[f"d{key}"]
 
@@ -261,36 +345,32 @@ class Network:
         X: ArrayLike,
         Y: ArrayLike,
         epochs: int,
-        learning_rate: float,
+        learning_rate: float | Schedule,
+        optimizer: str | Optimizer = "sgd",
         batch_size: int | None = None,
-    ) -> list[float]:
-        """Plain (mini-batch) gradient descent; returns the cost of each epoch.
+        l2: float = 0.0,
+        keep_prob: float | Sequence[float] | None = None,
+        validation: tuple[ArrayLike, ArrayLike] | float | None = None,
+        early_stopping: int | EarlyStopping | None = None,
+        callbacks: Sequence[Callback] = (),
+        verbose: int = 1,
+        seed: int | None = None,
+    ) -> History:
+        """Train in place; returns the History (``history[i]`` is the cost of epoch i).
 
-        With ``batch_size=None`` each epoch is one full-batch step and its cost
-        is J before that step, as in the course. With mini-batches the
-        examples are shuffled (seeded by the network's seed) and the epoch's
-        cost is the mean of the per-example losses seen during the epoch.
+        With ``batch_size=None`` each epoch is one full-batch step on the
+        examples in order and its cost is J before that step, as in the
+        course; with mini-batches the examples are shuffled with the seed and
+        the epoch's cost is the mean of the per-example costs seen during the
+        epoch. See :func:`chainrule.training.trainer.fit` for every argument.
         """
-        X_arr = self.check_input(X)
-        m = X_arr.shape[1]
-        Y_arr = self.check_targets(Y, m)
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-            raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-        rng = np.random.default_rng(self.seed)
-        history: list[float] = []
-        for _ in range(int(epochs)):
-            order = np.arange(m) if batch_size is None else rng.permutation(m)
-            step = m if batch_size is None else batch_size
-            total = 0.0
-            for start in range(0, m, step):
-                columns = order[start : start + step]
-                X_batch = X_arr if batch_size is None else X_arr[:, columns]
-                Y_batch = Y_arr if batch_size is None else Y_arr[:, columns]
-                AL, caches = self.forward(X_batch)
-                total += self._cost(caches[-1].Z, Y_batch) * X_batch.shape[1]
-                self.update(self._backward(AL, Y_batch, caches), learning_rate)
-            history.append(total / m)
-        return history
+        from chainrule.training.trainer import fit
+
+        return fit(
+            self, X, Y, epochs, learning_rate, optimizer=optimizer, batch_size=batch_size,
+            l2=l2, keep_prob=keep_prob, validation=validation, early_stopping=early_stopping,
+            callbacks=callbacks, verbose=verbose, seed=seed,
+        )
 
     def copy(self, dtype: DTypeLike | None = None) -> Network:
         """An independent copy, optionally in another dtype (gradcheck uses float64)."""
@@ -299,4 +379,6 @@ class Network:
         clone.dtype = self.dtype if dtype is None else np.dtype(dtype)
         clone.params = {key: value.astype(clone.dtype, copy=True) for key, value in
                         self.params.items()}
+        clone.optimizer = deepcopy(self.optimizer)
+        clone.rng = deepcopy(self.rng)
         return clone

@@ -1,0 +1,41 @@
+"""Mini-batches: which columns of X each step sees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def check_batch_size(batch_size: int | None) -> int | None:
+    """batch_size as given, or a ValueError unless it is a positive integer or None."""
+    if batch_size is not None and (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int | np.integer)
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    return None if batch_size is None else int(batch_size)
+
+
+def mini_batches(
+    m: int, batch_size: int | None, rng: np.random.Generator
+) -> Iterator[slice | NDArray[Any]]:
+    """The column selections of one epoch.
+
+    ``batch_size=None``: one full batch, the examples in order (a slice, so no
+    copy is made). Otherwise the m columns are shuffled with ``rng`` and cut
+    into batches of ``batch_size``; the last one keeps the remainder
+    (m mod batch_size columns) when m is not a multiple.
+
+    >>> [b.tolist() for b in mini_batches(5, 2, np.random.default_rng(0))]
+    [[2, 4], [3, 0], [1]]
+    """
+    if batch_size is None:
+        yield slice(None)
+        return
+    order = rng.permutation(m)
+    for start in range(0, m, batch_size):
+        yield order[start : start + batch_size]

@@ -1,0 +1,57 @@
+"""The metric reported next to the cost: accuracy for classification losses, R² otherwise.
+
+The loss decides which (one table, :data:`CLASSIFICATION_LOSSES`); the
+predictions are those of :meth:`chainrule.Loss.predict`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chainrule.functions.losses import Loss
+
+Array = NDArray[np.floating[Any]]
+
+#: Losses whose predictions are classes; every other loss is scored by R².
+CLASSIFICATION_LOSSES = frozenset({"bce", "cce", "hinge"})
+
+
+def metric_name(loss: Loss) -> str:
+    """``"accuracy"`` for bce, cce and hinge; ``"r2"`` for every other loss."""
+    return "accuracy" if loss.name in CLASSIFICATION_LOSSES else "r2"
+
+
+def accuracy(loss: Loss, AL: Array, Y: Array) -> float:
+    """The fraction of labels predicted right; Y is laid out like A[L] (prepared targets).
+
+    cce compares class indices (argmax of each column); bce and hinge compare
+    each unit's 0/1 prediction with the label (y ≥ 0.5 for bce, y > 0 for hinge).
+    """
+    predicted = loss.predict(AL)
+    if loss.name == "cce":
+        truth = Y.argmax(axis=0)[None, :]
+    else:
+        truth = (Y > 0) if loss.name == "hinge" else (Y >= 0.5)
+    return float(np.mean(predicted == truth))
+
+
+def r2(AL: Array, Y: Array) -> float:
+    """R² = 1 − Σ(y − a)² / Σ(y − ȳ)² per output unit, averaged over the units.
+
+    A unit whose labels are constant scores 1 when predicted exactly and 0
+    otherwise (scikit-learn's convention).
+    """
+    residual = np.sum(np.square(Y - AL, dtype=np.float64), axis=1)
+    total = np.sum(np.square(Y - Y.mean(axis=1, keepdims=True), dtype=np.float64), axis=1)
+    scores = np.where(
+        total > 0, 1 - residual / np.where(total > 0, total, 1), (residual == 0).astype(np.float64)
+    )
+    return float(np.mean(scores))
+
+
+def score(loss: Loss, AL: Array, Y: Array) -> float:
+    """The metric named by :func:`metric_name` for outputs A[L] and prepared labels Y."""
+    return accuracy(loss, AL, Y) if metric_name(loss) == "accuracy" else r2(AL, Y)

@@ -1,0 +1,229 @@
+"""Optimizers: how a step turns dW[l], db[l] into new W[l], b[l], in place.
+
+For each parameter θ (W1, b1, …) with gradient dθ, learning rate α and the
+step count t = 1, 2, … (one per mini-batch)::
+
+    sgd       θ −= α·dθ
+    momentum  v = β·v + (1 − β)·dθ                    θ −= α·v
+    rmsprop   s = β·s + (1 − β)·dθ²                   θ −= α·dθ / (√s + ε)
+    adam      v = β1·v + (1 − β1)·dθ    v̂ = v / (1 − β1ᵗ)
+              s = β2·s + (1 − β2)·dθ²   ŝ = s / (1 − β2ᵗ)   θ −= α·v̂ / (√ŝ + ε)
+
+The state (v, s and t) is kept per parameter name, starts at zero, has the
+parameter's dtype and is saved with the model (:func:`chainrule.save`).
+
+Examples
+--------
+>>> opt = optimizer("adam", beta1=0.8)
+>>> opt
+Adam(beta1=0.8, beta2=0.999, epsilon=1e-08)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chainrule.network import check_gradients
+
+Array = NDArray[np.floating[Any]]
+
+
+def _check_fraction(name: str, value: float) -> float:
+    if not (isinstance(value, int | float) and 0 <= value < 1):
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+    return float(value)
+
+
+def _check_epsilon(value: float) -> float:
+    if not (isinstance(value, int | float) and 0 < value < math.inf):
+        raise ValueError(f"epsilon must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def check_learning_rate(learning_rate: float) -> float:
+    """α as a float, or a ValueError unless it is finite and > 0."""
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, int | float):
+        raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}")
+    if not 0 < learning_rate < math.inf:
+        raise ValueError(f"learning_rate must be finite and > 0, got {learning_rate!r}")
+    return float(learning_rate)
+
+
+class Optimizer:
+    """The shared machinery: per-parameter state, the step count t, validation.
+
+    Subclasses set ``name`` and ``slots`` (the state each parameter keeps) and
+    implement :meth:`_update` for one parameter.
+    """
+
+    name: ClassVar[str] = ""
+    slots: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        self.state: dict[str, dict[str, Array]] = {}
+        self.t = 0
+
+    def settings(self) -> dict[str, float]:
+        """The hyperparameters (without the learning rate), as given to the constructor."""
+        return {}
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{key}={value!r}" for key, value in self.settings().items())
+        return f"{type(self).__name__}({settings})"
+
+    def step(self, params: dict[str, Array], grads: dict[str, Array], learning_rate: float) -> None:
+        """One update of every parameter in place; ``grads`` holds ``d<name>`` for each."""
+        check_gradients(params, grads)
+        alpha = check_learning_rate(learning_rate)
+        self.t += 1
+        for name, theta in params.items():
+            state = self.state.get(name)
+            if state is None:
+                state = self.state[name] = {slot: np.zeros_like(theta) for slot in self.slots}
+            self._update(theta, grads[f"d{name}"], alpha, state)
+
+    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+        raise NotImplementedError
+
+    # -- saving and restoring the state ------------------------------------------
+
+    def state_arrays(self) -> dict[str, Array]:
+        """The state as ``{"W1.v": v, …}`` (what :func:`chainrule.save` writes)."""
+        return {
+            f"{name}.{slot}": value
+            for name, slots in self.state.items()
+            for slot, value in slots.items()
+        }
+
+    def load_state(self, arrays: dict[str, Array], t: int, params: dict[str, Array]) -> None:
+        """Restore the state saved by :meth:`state_arrays` for ``params``, checking every slot."""
+        if isinstance(t, bool) or not isinstance(t, int) or t < 0:
+            raise ValueError(f"optimizer step count t must be an integer ≥ 0, got {t!r}")
+        expected = {f"{name}.{slot}" for name in params for slot in self.slots} if t else set()
+        if set(arrays) != expected:
+            raise ValueError(
+                f"{self.name} state after {t} steps needs {sorted(expected)}, got {sorted(arrays)}"
+            )
+        state: dict[str, dict[str, Array]] = {}
+        for key, value in arrays.items():
+            name, slot = key.split(".")
+            if value.shape != params[name].shape or value.dtype != params[name].dtype:
+                raise ValueError(
+                    f"optimizer state {key} is {value.shape} {value.dtype}, but {name} is "
+                    f"{params[name].shape} {params[name].dtype}"
+                )
+            state.setdefault(name, {})[slot] = value
+        self.state, self.t = state, t
+
+
+class SGD(Optimizer):
+    """Plain gradient descent, θ −= α·dθ (no state)."""
+
+    name = "sgd"
+
+    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+        theta -= alpha * grad
+
+
+class Momentum(Optimizer):
+    """Gradient descent with momentum: v = β·v + (1 − β)·dθ, θ −= α·v (the course's form)."""
+
+    name = "momentum"
+    slots = ("v",)
+
+    def __init__(self, beta: float = 0.9) -> None:
+        super().__init__()
+        self.beta = _check_fraction("beta", beta)
+
+    def settings(self) -> dict[str, float]:
+        return {"beta": self.beta}
+
+    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+        v = state["v"]
+        v *= self.beta
+        v += (1 - self.beta) * grad
+        theta -= alpha * v
+
+
+class RMSprop(Optimizer):
+    """RMSprop: s = β·s + (1 − β)·dθ², θ −= α·dθ / (√s + ε) (torch's RMSprop, alpha = β)."""
+
+    name = "rmsprop"
+    slots = ("s",)
+
+    def __init__(self, beta: float = 0.9, epsilon: float = 1e-8) -> None:
+        super().__init__()
+        self.beta = _check_fraction("beta", beta)
+        self.epsilon = _check_epsilon(epsilon)
+
+    def settings(self) -> dict[str, float]:
+        return {"beta": self.beta, "epsilon": self.epsilon}
+
+    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+        s = state["s"]
+        s *= self.beta
+        s += (1 - self.beta) * grad * grad
+        theta -= alpha * grad / (np.sqrt(s) + self.epsilon)
+
+
+class Adam(Optimizer):
+    """Adam with bias correction: v̂ = v/(1 − β1ᵗ), ŝ = s/(1 − β2ᵗ), θ −= α·v̂/(√ŝ + ε)."""
+
+    name = "adam"
+    slots = ("v", "s")
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8) -> None:
+        super().__init__()
+        self.beta1 = _check_fraction("beta1", beta1)
+        self.beta2 = _check_fraction("beta2", beta2)
+        self.epsilon = _check_epsilon(epsilon)
+
+    def settings(self) -> dict[str, float]:
+        return {"beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
+
+    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+        v, s = state["v"], state["s"]
+        v *= self.beta1
+        v += (1 - self.beta1) * grad
+        s *= self.beta2
+        s += (1 - self.beta2) * grad * grad
+        v_corrected = v / (1 - self.beta1**self.t)
+        s_corrected = s / (1 - self.beta2**self.t)
+        theta -= alpha * v_corrected / (np.sqrt(s_corrected) + self.epsilon)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    kind.name: kind for kind in (SGD, Momentum, RMSprop, Adam)
+}
+
+
+def names() -> list[str]:
+    """The optimizer names :func:`optimizer` accepts."""
+    return sorted(OPTIMIZERS)
+
+
+def optimizer(name: str | Optimizer, **settings: float) -> Optimizer:
+    """A new optimizer by name with the course's defaults, or with ``settings``.
+
+    An :class:`Optimizer` object is returned as is (it keeps its own state).
+    """
+    if isinstance(name, Optimizer):
+        if settings:
+            raise TypeError(f"settings {sorted(settings)} given with an optimizer object")
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"optimizer must be a name or an Optimizer, got {type(name).__name__}")
+    kind = OPTIMIZERS.get(name.lower())
+    if kind is None:
+        raise ValueError(f"unknown optimizer {name!r}; known: {', '.join(names())}")
+    try:
+        return kind(**settings)
+    except TypeError:
+        allowed = ", ".join(kind().settings()) or "none"
+        raise TypeError(
+            f"optimizer {kind.name!r} takes the settings {allowed}; got {sorted(settings)}"
+        ) from None

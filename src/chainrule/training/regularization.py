@@ -1,0 +1,71 @@
+"""L2 regularization and inverted dropout, in the course's form.
+
+L2 with strength λ adds (λ/2m)·Σ_l ‖W[l]‖²_F to the cost J and therefore
+(λ/m)·W[l] to dW[l] (:meth:`chainrule.Network.cost` and ``backward`` take
+``l2=λ``). Biases are not penalized.
+
+Inverted dropout keeps unit j of hidden layer l with probability keep_prob[l]:
+D[l] = (rand(n_l, m) < keep_prob[l]) and the next layer sees
+A[l] ⊙ D[l] / keep_prob[l], so the expected activation is unchanged and
+prediction needs no rescaling. Backward multiplies dA[l] by the same
+D[l] / keep_prob[l]. A mask here is that scaled product, one per hidden layer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+Array = NDArray[np.floating[Any]]
+
+
+def check_l2(l2: float) -> float:
+    """λ as a float, or a ValueError unless it is finite and ≥ 0."""
+    if isinstance(l2, bool) or not isinstance(l2, int | float) or not 0 <= l2 < math.inf:
+        raise ValueError(f"l2 (λ) must be a finite number ≥ 0, got {l2!r}")
+    return float(l2)
+
+
+def keep_probs(
+    keep_prob: float | Sequence[float] | None, n_hidden: int
+) -> tuple[float, ...] | None:
+    """keep_prob[l] for each hidden layer, or None when no unit is ever dropped.
+
+    One number applies to every hidden layer; a sequence gives one per hidden
+    layer. Each must be in (0, 1].
+    """
+    if keep_prob is None:
+        return None
+    values = [keep_prob] * n_hidden if isinstance(keep_prob, int | float) else list(keep_prob)
+    if len(values) != n_hidden:
+        raise ValueError(
+            f"keep_prob has {len(values)} values but the network has {n_hidden} hidden layers"
+        )
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise ValueError(f"keep_prob must be in (0, 1], got {keep_prob!r}")
+    if all(value == 1 for value in values):
+        return None
+    return tuple(float(value) for value in values)
+
+
+def dropout_masks(
+    keep_prob: Sequence[float],
+    hidden_units: Sequence[int],
+    m: int,
+    rng: np.random.Generator,
+    dtype: DTypeLike,
+) -> list[Array]:
+    """D[l] / keep_prob[l] for each hidden layer l, shape (n_l, m), in ``dtype``.
+
+    D[l] = (rand(n_l, m) < keep_prob[l]), drawn from ``rng`` in float64.
+    """
+    masks: list[Array] = []
+    for n, keep in zip(hidden_units, keep_prob, strict=True):
+        kept = rng.random((n, m)) < keep
+        masks.append(kept.astype(dtype) / np.asarray(keep, dtype=dtype))
+    return masks

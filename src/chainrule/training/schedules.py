@@ -1,0 +1,131 @@
+"""Learning-rate schedules: α as a function of the epoch number (0, 1, 2, …).
+
+==================  ================================================  =================
+name                α(epoch)                                          settings
+==================  ================================================  =================
+``constant``        α0                                                none
+``step``            α0 · factor^⌊epoch / every⌋                       factor, every
+``exponential``     α0 · rate^epoch                                   rate
+``inverse_time``    α0 / (1 + decay_rate · ⌊epoch / interval⌋)        decay_rate, interval
+==================  ================================================  =================
+
+``inverse_time`` is the course's learning-rate decay (with ``interval`` > 1 its
+"fixed interval scheduling"). The epoch counts every epoch the network has
+been trained for, so a resumed run continues the schedule.
+
+Examples
+--------
+>>> schedule("inverse_time", 0.1, decay_rate=1.0)(3)
+0.025
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from chainrule.training.optimizers import check_learning_rate
+
+
+def _positive(name: str, value: float) -> None:
+    if not (isinstance(value, int | float) and 0 < value < math.inf):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+
+
+def _positive_int(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """α(epoch) = α0 for the base class; subclasses decay it."""
+
+    learning_rate: float
+    name: ClassVar[str] = "constant"
+
+    def __post_init__(self) -> None:
+        check_learning_rate(self.learning_rate)
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate
+
+
+@dataclass(frozen=True)
+class StepDecay(Schedule):
+    """α0 · factor^⌊epoch / every⌋: multiply by ``factor`` every ``every`` epochs."""
+
+    factor: float = 0.5
+    every: int = 10
+    name: ClassVar[str] = "step"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _positive("factor", self.factor)
+        _positive_int("every", self.every)
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate * self.factor ** (epoch // self.every)
+
+
+@dataclass(frozen=True)
+class ExponentialDecay(Schedule):
+    """α0 · rate^epoch."""
+
+    rate: float = 0.95
+    name: ClassVar[str] = "exponential"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _positive("rate", self.rate)
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate * self.rate**epoch
+
+
+@dataclass(frozen=True)
+class InverseTimeDecay(Schedule):
+    """α0 / (1 + decay_rate · ⌊epoch / interval⌋), the course's learning-rate decay."""
+
+    decay_rate: float = 1.0
+    interval: int = 1
+    name: ClassVar[str] = "inverse_time"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _positive("decay_rate", self.decay_rate)
+        _positive_int("interval", self.interval)
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate / (1 + self.decay_rate * (epoch // self.interval))
+
+
+SCHEDULES: dict[str, type[Schedule]] = {
+    kind.name: kind for kind in (Schedule, StepDecay, ExponentialDecay, InverseTimeDecay)
+}
+
+
+def names() -> list[str]:
+    """The schedule names :func:`schedule` accepts."""
+    return sorted(SCHEDULES)
+
+
+def schedule(name: str, learning_rate: float, **settings: float) -> Schedule:
+    """A schedule by name, starting at ``learning_rate`` (α0)."""
+    kind = SCHEDULES.get(name.lower()) if isinstance(name, str) else None
+    if kind is None:
+        raise ValueError(f"unknown schedule {name!r}; known: {', '.join(names())}")
+    try:
+        return kind(learning_rate, **settings)
+    except TypeError:
+        raise TypeError(
+            f"schedule {kind.name!r} does not take the settings {sorted(settings)}"
+        ) from None
+
+
+def as_schedule(learning_rate: float | Schedule) -> Schedule:
+    """A Schedule as is; a number becomes the constant schedule α(epoch) = α0."""
+    if isinstance(learning_rate, Schedule):
+        return learning_rate
+    return Schedule(check_learning_rate(learning_rate))

@@ -1,0 +1,297 @@
+"""The training loop behind :meth:`chainrule.Network.fit`.
+
+Each step, on a mini-batch (X{t}, Y{t}) of m_t examples::
+
+    D[l] ~ dropout masks (when keep_prob < 1)
+    forward → J{t} = (1/m_t) Σ L + (λ/2m_t) Σ ‖W[l]‖²      (stop if not finite)
+    backward → dW[l], db[l]  (with (λ/m_t)·W[l] and the same masks)
+    optimizer step (sgd, momentum, rmsprop, adam) with α = schedule(epoch)
+
+Resuming: the optimizer (with its state), the count of epochs trained (which
+drives the schedule) and the random generator of shuffling and dropout live
+on the network (``net.optimizer``, ``net.epochs_trained``, ``net.rng``) and are
+saved with it. A later ``fit`` with the same optimizer name and ``seed=None``
+continues exactly where the previous one stopped: ``fit(10 epochs)`` twice, or
+with a save and load in between, gives the parameters of ``fit(20 epochs)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from chainrule.training import metrics
+from chainrule.training.batches import check_batch_size, mini_batches
+from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
+from chainrule.training.history import History
+from chainrule.training.optimizers import Optimizer
+from chainrule.training.optimizers import optimizer as lookup_optimizer
+from chainrule.training.regularization import check_l2, dropout_masks, keep_probs
+from chainrule.training.schedules import Schedule, as_schedule
+
+if TYPE_CHECKING:
+    from chainrule.network import Network
+
+Array = NDArray[np.floating[Any]]
+
+
+class TrainingDiverged(ValueError):
+    """The cost became NaN or infinite; the parameters are those of the last good step.
+
+    ``epoch`` (1-based, within the fit) and ``learning_rate`` say where and
+    with what; ``history`` holds the epochs completed before.
+    """
+
+    def __init__(self, epoch: int, learning_rate: float, cost: float, history: History) -> None:
+        super().__init__(
+            f"training diverged in epoch {epoch}: the cost became {cost} with learning rate "
+            f"{learning_rate:g}. The learning rate is most likely too large; try a smaller one "
+            f"(e.g. {learning_rate / 10:g}). The parameters are those of the last step whose "
+            "cost was finite."
+        )
+        self.epoch = epoch
+        self.learning_rate = learning_rate
+        self.history = history
+
+
+def check_epochs(epochs: int) -> int:
+    """epochs as an int, or a ValueError unless it is an integer ≥ 0."""
+    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
+        raise ValueError(f"epochs must be an integer ≥ 0, got {epochs!r}")
+    return int(epochs)
+
+
+def evaluate(net: Network, X: ArrayLike, Y: ArrayLike) -> tuple[float, float]:
+    """(J, metric) on (X, Y) without dropout or L2: one forward pass.
+
+    The metric is accuracy for classification losses and R² otherwise
+    (:mod:`chainrule.training.metrics`).
+    """
+    X_arr = net.check_input(X)
+    Y_arr = net.check_targets(Y, X_arr.shape[1])
+    return _evaluate(net, X_arr, Y_arr)
+
+
+def _evaluate(net: Network, X: Array, Y: Array) -> tuple[float, float]:
+    AL, caches = net.forward(X)
+    return net._cost(caches[-1].Z, Y), metrics.score(net.loss, AL, Y)
+
+
+def _split_validation(
+    net: Network,
+    X: Array,
+    Y: Array,
+    validation: tuple[ArrayLike, ArrayLike] | float | None,
+    rng: np.random.Generator,
+) -> tuple[Array, Array, tuple[Array, Array] | None]:
+    if validation is None:
+        return X, Y, None
+    if isinstance(validation, tuple):
+        if len(validation) != 2:
+            raise ValueError(
+                f"validation must be an (X, Y) pair or a fraction, got a tuple of {len(validation)}"
+            )
+        X_val = net.check_input(validation[0])
+        return X, Y, (X_val, net.check_targets(validation[1], X_val.shape[1]))
+    if (
+        isinstance(validation, bool)
+        or not isinstance(validation, float | int)
+        or not (0 < validation < 1)
+    ):
+        raise ValueError(f"validation as a fraction must be in (0, 1), got {validation!r}")
+    m = X.shape[1]
+    n_val = round(validation * m)
+    if not 0 < n_val < m:
+        raise ValueError(f"validation={validation} of {m} examples leaves no examples on one side")
+    order = rng.permutation(m)
+    train, val = np.sort(order[n_val:]), np.sort(order[:n_val])
+    return X[:, train], Y[:, train], (X[:, val], Y[:, val])
+
+
+def _optimizer_for(net: Network, optimizer: str | Optimizer) -> Optimizer:
+    """The network's own optimizer when the name matches (to resume), else a new one."""
+    if (
+        isinstance(optimizer, str)
+        and net.optimizer is not None
+        and (net.optimizer.name == optimizer.lower())
+    ):
+        return net.optimizer
+    return lookup_optimizer(optimizer)
+
+
+@contextmanager
+def _progress(verbose: int, epochs: int, metric_name: str) -> Iterator[Any]:
+    """A rich progress bar over the epochs; None when silent (verbose=0 or not a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console()
+    if not verbose or not console.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("epoch"),
+        MofNCompleteColumn(),
+        BarColumn(),
+        TextColumn("{task.fields[status]}"),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("fit", total=epochs, status=f"cost …  {metric_name} …")
+
+        def advance(history: History) -> None:
+            progress.update(task, advance=1, status=history.summary())
+
+        yield advance
+
+
+def fit(
+    net: Network,
+    X: ArrayLike,
+    Y: ArrayLike,
+    epochs: int,
+    learning_rate: float | Schedule,
+    optimizer: str | Optimizer = "sgd",
+    batch_size: int | None = None,
+    l2: float = 0.0,
+    keep_prob: float | Sequence[float] | None = None,
+    validation: tuple[ArrayLike, ArrayLike] | float | None = None,
+    early_stopping: int | EarlyStopping | None = None,
+    callbacks: Sequence[Callback] = (),
+    verbose: int = 1,
+    seed: int | None = None,
+) -> History:
+    """Train ``net`` in place and return its :class:`History`.
+
+    Parameters
+    ----------
+    X : (n_x, m) array
+    Y : labels for the loss, (n_L, m) (cce also takes integer labels (1, m))
+    epochs : int
+        Passes over the training examples.
+    learning_rate : float or Schedule
+        α, or α(epoch) (:mod:`chainrule.training.schedules`).
+    optimizer : name or Optimizer
+        ``sgd``, ``momentum``, ``rmsprop`` or ``adam`` with the course's
+        defaults, or an object with its own settings. A name equal to the
+        network's current optimizer reuses it, state included (resuming).
+    batch_size : int or None
+        None: full-batch gradient descent on the examples in order.
+        Otherwise shuffled mini-batches; the last partial batch is kept.
+    l2 : float
+        λ: J gains (λ/2m) Σ ‖W[l]‖², dW[l] gains (λ/m) W[l].
+    keep_prob : float, sequence or None
+        Inverted dropout on the hidden layers: one keep probability for all,
+        or one per hidden layer.
+    validation : (X_val, Y_val), fraction or None
+        Data scored after each epoch; a fraction holds out that share of the
+        training examples (chosen with the seed).
+    early_stopping : patience, EarlyStopping or None
+        Stop when the validation cost (training cost without validation) has
+        not improved for that many epochs; restores the best parameters.
+    callbacks : callables ``callback(epoch, history, net)``
+        Called after every epoch; returning True stops training.
+    verbose : int
+        0 is silent; otherwise a progress bar when the output is a terminal.
+    seed : int or None
+        Seeds shuffling, dropout and the validation split. None continues
+        the network's own generator (started from the network's seed).
+
+    Raises
+    ------
+    TrainingDiverged
+        A ValueError: the cost became NaN or inf. The message names the
+        epoch and the learning rate; the parameters are the last good ones.
+    """
+    X_arr = net.check_input(X)
+    Y_arr = net.check_targets(Y, X_arr.shape[1])
+    n_epochs = check_epochs(epochs)
+    schedule = as_schedule(learning_rate)
+    step_size = check_batch_size(batch_size)
+    lam = check_l2(l2)
+    keep = keep_probs(keep_prob, net.L - 1)
+    stopper = as_early_stopping(early_stopping)
+    chosen = _optimizer_for(net, optimizer)
+    if seed is not None or net.rng is None:
+        net.rng = np.random.default_rng(net.seed if seed is None else seed)
+    rng = net.rng
+    X_train, Y_train, val = _split_validation(net, X_arr, Y_arr, validation, rng)
+    net.optimizer = chosen
+
+    m = X_train.shape[1]
+    hidden_units = net.layer_dims[1:-1]
+    history = History(metrics.metric_name(net.loss))
+    last_good = {name: value.copy() for name, value in net.params.items()}
+    best: tuple[float, dict[str, Array]] | None = None
+    with (
+        _progress(verbose, n_epochs, history.metric_name) as advance,
+        np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+    ):
+        # Overflow is expected when training diverges; the guard below reports it.
+        for epoch in range(1, n_epochs + 1):
+            alpha = schedule(net.epochs_trained)
+            total = 0.0
+            for columns in mini_batches(m, step_size, rng):
+                X_batch, Y_batch = X_train[:, columns], Y_train[:, columns]
+                m_batch = X_batch.shape[1]
+                masks = (
+                    None
+                    if keep is None
+                    else dropout_masks(keep, hidden_units, m_batch, rng, net.dtype)
+                )
+                AL, caches = net.forward(X_batch, masks)
+                cost = net._cost(caches[-1].Z, Y_batch, lam)
+                if not math.isfinite(cost):
+                    _restore(net, last_good, epoch, alpha, cost, history)
+                for name, value in net.params.items():
+                    np.copyto(last_good[name], value)
+                grads = net._backward(AL, Y_batch, caches, lam, masks)
+                chosen.step(net.params, grads, alpha)
+                total += cost * m_batch
+            if not all(np.isfinite(value).all() for value in net.params.values()):
+                _restore(net, last_good, epoch, alpha, math.nan, history)
+            net.epochs_trained += 1
+            train_cost, train_metric = total / m, _evaluate(net, X_train, Y_train)[1]
+            history.cost.append(train_cost)
+            history.metric.append(train_metric)
+            history.learning_rate.append(alpha)
+            monitored = train_cost
+            if val is not None:
+                val_cost, val_metric = _evaluate(net, *val)
+                history.val_cost.append(val_cost)
+                history.val_metric.append(val_metric)
+                monitored = val_cost
+            if advance is not None:
+                advance(history)
+            stop = any([bool(callback(epoch - 1, history, net)) for callback in callbacks])
+            if stopper is not None:
+                if best is None or monitored < best[0] - stopper.min_delta:
+                    best = (monitored, {k: v.copy() for k, v in net.params.items()})
+                    history.best_epoch = epoch - 1
+                elif history.best_epoch is not None and (
+                    epoch - 1 - history.best_epoch >= stopper.patience
+                ):
+                    history.stopped_early = stop = True
+            if stop:
+                break
+    if stopper is not None and stopper.restore_best and best is not None:
+        for name, value in best[1].items():
+            np.copyto(net.params[name], value)
+    return history
+
+
+def _restore(
+    net: Network,
+    last_good: dict[str, Array],
+    epoch: int,
+    alpha: float,
+    cost: float,
+    history: History,
+) -> None:
+    for name, value in last_good.items():
+        np.copyto(net.params[name], value)
+    raise TrainingDiverged(epoch, alpha, cost, history)

@@ -1,0 +1,247 @@
+"""fit: the worked SGD + L2 step, regularization under gradcheck, divergence, batches, resuming."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, r2_score
+
+import chainrule as cr
+from chainrule.training import metrics
+from chainrule.training.batches import mini_batches
+from chainrule.training.regularization import dropout_masks, keep_probs
+
+
+def _blobs(m: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((3, m))
+    Y = (X[0:1] + X[1:2] ** 2 - 1 > 0).astype(np.float64)
+    return X, Y
+
+
+def test_one_sgd_step_with_l2_reproduces_the_worked_example():
+    # Network [2, 2, 1], sigmoid everywhere, bce, λ = 0.1, α = 0.5, m = 2.
+    X = np.array([[1.0, 2.0], [-1.0, 0.5]])
+    Y = np.array([[1.0, 0.0]])
+    net = cr.Network([2, 2, 1], hidden="sigmoid", output="sigmoid", loss="bce")
+    net.params = {
+        "W1": np.array([[0.1, -0.2], [0.3, 0.4]]),
+        "b1": np.array([[0.01], [-0.02]]),
+        "W2": np.array([[0.5, -0.6]]),
+        "b2": np.array([[0.05]]),
+    }
+    # Worked by hand, checked with a scalar mpmath transcription at 30 digits:
+    # Z1 = W1 X + b1:   column 1: 0.1·1 − 0.2·(−1) + 0.01 = 0.31,   0.3·1 + 0.4·(−1) − 0.02 = −0.12
+    #                   column 2: 0.1·2 − 0.2·0.5 + 0.01 = 0.11,     0.3·2 + 0.4·0.5 − 0.02 = 0.78
+    # A1 = σ(Z1) = [[0.576885261132046, 0.527472304344594], [0.470035948235428, 0.685680113938254]]
+    # Z2 = 0.5·A1[0] − 0.6·A1[1] + 0.05 = [0.0564210616247662, −0.0976719161906554]
+    # A2 = σ(Z2) = [0.514101524780129, 0.475601414344545]
+    # J = −(log 0.514101524780129 + log(1 − 0.475601414344545))/2
+    #     + (0.1/(2·2))·(0.1² + 0.2² + 0.3² + 0.4² + 0.5² + 0.6²) = 0.642168869086003 + 0.036
+    # dZ2 = A2 − Y = [−0.485898475219871, 0.475601414344545]
+    # dW2 = (1/2) dZ2 A1ᵀ + (0.1/2) W2 = [0.0102794526064932, 0.0188603407154206]
+    # db2 = (−0.485898475219871 + 0.475601414344545)/2 = −0.00514853043766326
+    # dZ1 = (W2ᵀ dZ2) ⊙ A1(1 − A1) = [[−0.0593011530352220, 0.0592707020584185],
+    #                                 [0.0726230145485533, −0.0615017962935273]]
+    # dW1 = (1/2) dZ1 Xᵀ + (0.1/2) W1 = [[0.0346201255408075, 0.0344682520322156],
+    #                                   [−0.0101902890192507, −0.0316869563476585]]
+    # db1 = [−0.0000152254884017698, 0.00556060912751295]
+    # One step θ −= 0.5·dθ:
+    expected = {
+        "W1": [[0.0826899372295963, -0.217234126016108], [0.305095144509625, 0.415843478173829]],
+        "b1": [[0.0100076127442009], [-0.0227803045637565]],
+        "W2": [[0.494860273696753, -0.609430170357710]],
+        "b2": [[0.0525742652188316]],
+    }
+    assert net.cost(X, Y, l2=0.1) == pytest.approx(0.678168869086003, abs=1e-14)
+    history = net.fit(X, Y, epochs=1, learning_rate=0.5, l2=0.1, verbose=0)
+    assert history[0] == pytest.approx(0.678168869086003, abs=1e-14)
+    for key, value in expected.items():
+        np.testing.assert_allclose(net.params[key], value, rtol=0, atol=1e-9, err_msg=key)
+
+
+@pytest.mark.parametrize(
+    ("hidden", "output", "loss", "n_out"),
+    [
+        ("tanh", "sigmoid", "bce", 1),
+        ("relu", "softmax", "cce", 3),
+        ("sigmoid", "identity", "mse", 2),
+    ],
+)
+def test_l2_and_dropout_pass_gradcheck(hidden, output, loss, n_out):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((4, 12))
+    if loss == "cce":
+        Y = np.eye(3)[rng.integers(0, 3, 12)].T
+    elif loss == "bce":
+        Y = (rng.random((1, 12)) > 0.5).astype(float)
+    else:
+        Y = rng.standard_normal((n_out, 12))
+    net = cr.Network([4, 6, 5, n_out], hidden=hidden, output=output, loss=loss, seed=3)
+    # Non-zero biases: a column whose inputs dropout zeroes would otherwise sit at relu's kink.
+    for l in range(1, net.L + 1):
+        net.params[f"b{l}"] += 0.1 * rng.standard_normal(net.params[f"b{l}"].shape)
+    assert float(cr.gradcheck(net, X, Y, l2=0.7)) < 1e-7
+    assert float(cr.gradcheck(net, X, Y, keep_prob=[0.6, 0.8], seed=4)) < 1e-7
+    assert float(cr.gradcheck(net, X, Y, l2=0.3, keep_prob=0.7)) < 1e-7
+
+
+def test_dropout_masks_are_inverted_and_used_in_both_passes():
+    masks = dropout_masks((0.8,), (2000,), 50, np.random.default_rng(0), np.float64)
+    values = np.unique(masks[0])
+    np.testing.assert_allclose(values, [0.0, 1 / 0.8])
+    assert abs((masks[0] > 0).mean() - 0.8) < 0.01
+    net = cr.Network([3, 4, 1], seed=0)
+    X, Y = _blobs(5)
+    D = [np.array([[0.0] * 5, [2.0] * 5, [2.0] * 5, [0.0] * 5])]
+    AL, caches = net.forward(X, D)
+    grads = net.backward(AL, Y, caches, masks=D)
+    # The dropped units (rows 0 and 3) pass nothing forward and receive no gradient.
+    assert np.all(grads["dA1"][[0, 3]] == 0) and np.all(grads["dW1"][[0, 3]] == 0)
+    np.testing.assert_allclose(caches[1].A_prev, caches[0].A * D[0])
+    assert keep_probs(1.0, 2) is None
+    with pytest.raises(ValueError, match="keep_prob has 1 values but the network has 2 hidden"):
+        keep_probs([0.5], 2)
+    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
+        keep_probs(0.0, 1)
+
+
+def test_a_huge_learning_rate_stops_with_the_divergence_error_and_finite_parameters():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5, 80))
+    Y = X[:2] * 3.0 + 1.0
+    net = cr.Network([5, 8, 2], hidden="relu", output="identity", loss="mse", seed=0)
+    with pytest.raises(
+        cr.TrainingDiverged,
+        match=r"diverged in epoch \d+.*learning rate 1e\+06"
+        r".*most likely too large",
+    ) as caught:
+        net.fit(X, Y, epochs=100, learning_rate=1e6, verbose=0)
+    assert isinstance(caught.value, ValueError)
+    assert all(np.isfinite(p).all() for p in net.params.values())
+    assert math.isfinite(net.cost(X, Y))
+    assert len(caught.value.history) == caught.value.epoch - 1
+
+
+def test_full_batch_fit_is_the_courses_loop_with_costs_before_each_step():
+    X, Y = _blobs()
+    net = cr.Network([3, 5, 1], hidden="tanh", seed=1)
+    reference = net.copy()
+    costs = []
+    for _ in range(15):
+        costs.append(reference.cost(X, Y))
+        reference.update(reference.gradients(X, Y), 0.3)
+    history = net.fit(X, Y, epochs=15, learning_rate=0.3, verbose=0)
+    assert list(history) == costs and len(history) == 15 and history[-1] == costs[-1]
+    for key in net.params:
+        np.testing.assert_array_equal(net.params[key], reference.params[key])
+    assert history.metric_name == "accuracy" and len(history.metric) == 15
+
+
+def test_mini_batches_shuffle_with_the_seed_and_keep_the_last_partial_batch():
+    batches = list(mini_batches(10, 4, np.random.default_rng(0)))
+    assert [len(b) for b in batches] == [4, 4, 2]
+    assert sorted(np.concatenate(batches).tolist()) == list(range(10))
+    again = list(mini_batches(10, 4, np.random.default_rng(0)))
+    assert all(np.array_equal(a, b) for a, b in zip(batches, again, strict=True))
+    assert list(mini_batches(10, None, np.random.default_rng(0))) == [slice(None)]
+
+
+def test_validation_early_stopping_restores_the_best_parameters():
+    X, Y = _blobs(200, seed=2)
+    net = cr.Network([3, 32, 1], seed=0)
+    seen: list[dict[str, np.ndarray]] = []
+
+    def record(epoch, history, network):
+        seen.append({k: v.copy() for k, v in network.params.items()})
+
+    history = net.fit(
+        X,
+        Y,
+        epochs=400,
+        learning_rate=0.05,
+        optimizer="adam",
+        batch_size=16,
+        validation=0.25,
+        early_stopping=3,
+        callbacks=[record],
+        verbose=0,
+        seed=0,
+    )
+    assert history.stopped_early and len(history) < 400
+    assert len(history.val_cost) == len(history) == len(seen)
+    best = int(np.argmin(history.val_cost))
+    assert history.best_epoch == best and len(history) == best + 4
+    for key, value in seen[best].items():
+        np.testing.assert_array_equal(net.params[key], value)
+
+
+def test_validation_pair_and_a_callback_that_stops():
+    X, Y = _blobs(80)
+    X_val, Y_val = _blobs(40, seed=9)
+    net = cr.Network([3, 4, 1], seed=0)
+    history = net.fit(
+        X,
+        Y,
+        epochs=50,
+        learning_rate=0.1,
+        validation=(X_val, Y_val),
+        callbacks=[lambda epoch, h, n: epoch == 4],
+        verbose=0,
+    )
+    assert len(history) == 5
+    assert history.val_cost[-1] == pytest.approx(net.cost(X_val, Y_val), rel=1e-12)
+    with pytest.raises(ValueError, match="validation as a fraction must be in"):
+        net.fit(X, Y, epochs=1, learning_rate=0.1, validation=1.5, verbose=0)
+
+
+def test_two_fits_resume_into_the_same_run_as_one():
+    X, Y = _blobs(90)
+    kwargs = dict(
+        learning_rate=0.01, optimizer="adam", batch_size=16, keep_prob=0.8, l2=0.01, verbose=0
+    )
+    whole = cr.Network([3, 8, 6, 1], seed=4)
+    one = whole.fit(X, Y, epochs=12, **kwargs)
+    split = cr.Network([3, 8, 6, 1], seed=4)
+    first = split.fit(X, Y, epochs=7, **kwargs)
+    second = split.fit(X, Y, epochs=5, **kwargs)
+    assert list(first) + list(second) == list(one)
+    assert split.optimizer.t == whole.optimizer.t == 12 * 6
+    for key in whole.params:
+        np.testing.assert_array_equal(split.params[key], whole.params[key])
+
+
+def test_metrics_agree_with_scikit_learn():
+    rng = np.random.default_rng(0)
+    A = rng.random((1, 50))
+    Y = (rng.random((1, 50)) > 0.5).astype(float)
+    assert metrics.accuracy(cr.loss("bce"), A, Y) == accuracy_score(Y[0], A[0] > 0.5)
+    A3 = rng.random((3, 40))
+    Y3 = np.eye(3)[rng.integers(0, 3, 40)].T
+    assert metrics.accuracy(cr.loss("cce"), A3, Y3) == accuracy_score(Y3.argmax(0), A3.argmax(0))
+    R = rng.standard_normal((2, 30))
+    P = R + 0.5 * rng.standard_normal((2, 30))
+    assert metrics.r2(P, R) == pytest.approx(r2_score(R.T, P.T), rel=1e-12)
+    assert metrics.metric_name(cr.loss("hinge")) == "accuracy"
+    assert metrics.metric_name(cr.loss("huber")) == "r2"
+
+
+def test_fit_rejects_bad_arguments_with_clear_messages():
+    X, Y = _blobs(10)
+    net = cr.Network([3, 2, 1], seed=0)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        net.fit(X, Y, epochs=1, learning_rate=0.1, batch_size=0)
+    with pytest.raises(ValueError, match="l2"):
+        net.fit(X, Y, epochs=1, learning_rate=0.1, l2=-1)
+    with pytest.raises(ValueError, match="epochs must be an integer"):
+        net.fit(X, Y, epochs=-2, learning_rate=0.1)
+    with pytest.raises(ValueError, match="learning_rate must be finite"):
+        net.fit(X, Y, epochs=1, learning_rate=0.0)
+    with pytest.raises(TypeError, match="early_stopping must be"):
+        net.fit(X, Y, epochs=1, learning_rate=0.1, early_stopping="yes")  # type: ignore[arg-type]
+    before = {k: v.copy() for k, v in net.params.items()}
+    with pytest.raises(ValueError, match="examples must be columns"):
+        net.fit(X.T, Y, epochs=1, learning_rate=0.1)
+    assert all(np.array_equal(before[k], net.params[k]) for k in before)
