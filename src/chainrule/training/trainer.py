@@ -28,6 +28,8 @@ from numpy.typing import ArrayLike, NDArray
 from chainrule.training import metrics
 from chainrule.training.batches import check_batch_size, mini_batches
 from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
+from chainrule.training.fast import FastSteps
+from chainrule.training.fast import supports as fast_path_supports
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.optimizers import optimizer as lookup_optimizer
@@ -35,7 +37,7 @@ from chainrule.training.regularization import check_l2, dropout_masks, keep_prob
 from chainrule.training.schedules import Schedule, as_schedule
 
 if TYPE_CHECKING:
-    from chainrule.network import Network
+    from chainrule.network import LayerCache, Network
 
 Array = NDArray[np.floating[Any]]
 
@@ -149,6 +151,54 @@ def _progress(verbose: int, epochs: int, metric_name: str) -> Iterator[Any]:
         yield advance
 
 
+class ReferenceSteps:
+    """The mini-batch steps as the course writes them: Network.forward, _backward, update.
+
+    :class:`~chainrule.training.fast.FastSteps` does the same arithmetic on
+    reused buffers; fit takes it whenever it applies, and this path for
+    dropout (and wherever the fast path does not apply).
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        X: Array,
+        Y: Array,
+        l2: float,
+        keep: Sequence[float] | None,
+        rng: np.random.Generator,
+    ) -> None:
+        self.net, self.X, self.Y, self.l2, self.keep, self.rng = net, X, Y, l2, keep, rng
+        self._batch: tuple[Array, Array, list[LayerCache], list[Array] | None] | None = None
+
+    def forward(self, columns: slice | NDArray[Any]) -> tuple[float, int]:
+        """Forward on the batch ``columns`` (dropout masks drawn here); (J{t}, m_t)."""
+        net = self.net
+        X_batch, Y_batch = self.X[:, columns], self.Y[:, columns]
+        m_batch = X_batch.shape[1]
+        masks = (
+            None
+            if self.keep is None
+            else dropout_masks(self.keep, net.layer_dims[1:-1], m_batch, self.rng, net.dtype)
+        )
+        AL, caches = net.forward(X_batch, masks)
+        self._batch = (AL, Y_batch, caches, masks)
+        return net._cost(caches[-1].Z, Y_batch, self.l2), m_batch
+
+    def step(self, optimizer: Optimizer, alpha: float) -> None:
+        """Backward on the last forward's batch, then the optimizer's update."""
+        if self._batch is None:
+            raise RuntimeError("step() needs a forward() first")
+        AL, Y_batch, caches, masks = self._batch
+        self._batch = None
+        grads = self.net._backward(AL, Y_batch, caches, self.l2, masks)
+        optimizer.step(self.net.params, grads, alpha)
+
+    def outputs(self, batch_size: int | None) -> Array:
+        """A[L] on every training example (no dropout)."""
+        return self.net.forward(self.X)[0]
+
+
 def fit(
     net: Network,
     X: ArrayLike,
@@ -223,7 +273,11 @@ def fit(
     net.optimizer = chosen
 
     m = X_train.shape[1]
-    hidden_units = net.layer_dims[1:-1]
+    steps: ReferenceSteps | FastSteps = (
+        FastSteps(net, X_train, Y_train, lam)
+        if fast_path_supports(net, keep)
+        else ReferenceSteps(net, X_train, Y_train, lam, keep, rng)
+    )
     history = History(metrics.metric_name(net.loss))
     last_good = {name: value.copy() for name, value in net.params.items()}
     best: tuple[float, dict[str, Array]] | None = None
@@ -236,26 +290,18 @@ def fit(
             alpha = schedule(net.epochs_trained)
             total = 0.0
             for columns in mini_batches(m, step_size, rng):
-                X_batch, Y_batch = X_train[:, columns], Y_train[:, columns]
-                m_batch = X_batch.shape[1]
-                masks = (
-                    None
-                    if keep is None
-                    else dropout_masks(keep, hidden_units, m_batch, rng, net.dtype)
-                )
-                AL, caches = net.forward(X_batch, masks)
-                cost = net._cost(caches[-1].Z, Y_batch, lam)
+                cost, m_batch = steps.forward(columns)
                 if not math.isfinite(cost):
                     _restore(net, last_good, epoch, alpha, cost, history)
                 for name, value in net.params.items():
                     np.copyto(last_good[name], value)
-                grads = net._backward(AL, Y_batch, caches, lam, masks)
-                chosen.step(net.params, grads, alpha)
+                steps.step(chosen, alpha)
                 total += cost * m_batch
             if not all(np.isfinite(value).all() for value in net.params.values()):
                 _restore(net, last_good, epoch, alpha, math.nan, history)
             net.epochs_trained += 1
-            train_cost, train_metric = total / m, _evaluate(net, X_train, Y_train)[1]
+            train_cost = total / m
+            train_metric = metrics.score(net.loss, steps.outputs(step_size), Y_train)
             history.cost.append(train_cost)
             history.metric.append(train_metric)
             history.learning_rate.append(alpha)
