@@ -26,6 +26,7 @@ from chainrule.functions import (
     output_delta,
 )
 from chainrule.gradcheck import GradcheckResult, gradcheck
+from chainrule.io import load, save
 from chainrule.network import LayerCache, Network
 from chainrule.training import EarlyStopping, History, TrainingDiverged
 
@@ -48,10 +49,12 @@ __all__ = [
     "derive",
     "domain_problem",
     "gradcheck",
+    "load",
     "loss",
     "natural_pair",
     "optimizers",
     "output_cost",
     "output_delta",
+    "save",
     "schedules",
 ]

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from chainrule.idx import read_idx
 
 Array = NDArray[np.float64]
 
@@ -55,6 +58,20 @@ def _split_and_standardize(
     X_tr, X_te, y_tr, y_te = train_test_split(
         features.astype(np.float64), target, test_size=0.2, random_state=seed, stratify=stratify
     )
+    return _standardize(name, task, X_tr, y_tr, X_te, y_te, class_names)
+
+
+def _standardize(
+    name: str,
+    task: str,
+    X_tr: NDArray[Any],
+    y_tr: NDArray[Any],
+    X_te: NDArray[Any],
+    y_te: NDArray[Any],
+    class_names: tuple[str, ...],
+) -> Dataset:
+    """Standardize with the training split's statistics; lay out as (n_x, m) and label."""
+    X_tr, X_te = X_tr.astype(np.float64), X_te.astype(np.float64)
     mean = X_tr.mean(axis=0)
     scale = X_tr.std(axis=0)
     scale[scale == 0] = 1.0
@@ -89,12 +106,152 @@ def _bundled(loader_name: str, task: str) -> Callable[[int], Dataset]:
     return load_bundled
 
 
+# -- synthetic two-dimensional sets --------------------------------------------
+
+
+def planar_flower(seed: int, m: int = 400) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """The course's "planar" flower: (m, 2) points and 0/1 labels, m/2 per class.
+
+    For class j: t = linspace(3.12 j, 3.12 (j + 1), m/2) + 0.2·randn,
+    r = 4·sin(4t) + 0.2·randn, points (r·sin t, r·cos t). Drawn with
+    ``RandomState(seed)`` in the course's order, so seed 1 gives the course's points.
+    """
+    rng = np.random.RandomState(seed)
+    per_class = m // 2
+    points = np.zeros((2 * per_class, 2))
+    labels = np.zeros(2 * per_class, dtype=np.intp)
+    for j in range(2):
+        rows = slice(per_class * j, per_class * (j + 1))
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, per_class) + rng.randn(per_class) * 0.2
+        r = 4 * np.sin(4 * t) + rng.randn(per_class) * 0.2
+        points[rows] = np.c_[r * np.sin(t), r * np.cos(t)]
+        labels[rows] = j
+    return points, labels
+
+
+def spirals(
+    seed: int, per_class: int = 200, classes: int = 3
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Interleaved spiral arms (CS231n's recipe): (classes·per_class, 2) points and labels.
+
+    Arm k: radius r = linspace(0, 1), angle t = linspace(4k, 4(k + 1)) + 0.2·randn,
+    points (r·sin t, r·cos t).
+    """
+    rng = np.random.default_rng(seed)
+    r = np.linspace(0.0, 1.0, per_class)
+    points = np.concatenate(
+        [
+            np.c_[r * np.sin(t), r * np.cos(t)]
+            for t in (
+                np.linspace(4 * k, 4 * (k + 1), per_class) + 0.2 * rng.standard_normal(per_class)
+                for k in range(classes)
+            )
+        ]
+    )
+    return points, np.repeat(np.arange(classes), per_class)
+
+
+def _synthetic(
+    name: str, make: Callable[[int], tuple[NDArray[Any], NDArray[Any]]], classes: int
+) -> Callable[[int], Dataset]:
+    task = "binary" if classes == 2 else "multiclass"
+    class_names = tuple(str(k) for k in range(classes))
+
+    def load_synthetic(seed: int) -> Dataset:
+        features, target = make(seed)
+        return _split_and_standardize(name, task, features, target, seed, class_names)
+
+    return load_synthetic
+
+
+def _moons(seed: int) -> tuple[NDArray[Any], NDArray[Any]]:
+    from sklearn.datasets import make_moons
+
+    return make_moons(n_samples=400, noise=0.2, random_state=seed)
+
+
+def _circles(seed: int) -> tuple[NDArray[Any], NDArray[Any]]:
+    from sklearn.datasets import make_circles
+
+    return make_circles(n_samples=400, noise=0.1, factor=0.5, random_state=seed)
+
+
+# -- Fashion-MNIST, from Debian's dataset-fashion-mnist ----------------------------
+
+#: Where Debian's ``dataset-fashion-mnist`` package puts the IDX files.
+FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+
+def _fashion_mnist(seed: int, directory: Path | None = None) -> Dataset:
+    """The 70,000 Fashion-MNIST images as 784 standardized pixels, with the official split.
+
+    The 60,000 training and 10,000 test images keep the split they ship with
+    (so results compare with published ones); ``seed`` has nothing to choose.
+    """
+    folder = FASHION_MNIST_DIR if directory is None else directory
+    files = {
+        part: folder / f"{part}-ubyte.gz"
+        for part in (
+            "train-images-idx3",
+            "train-labels-idx1",
+            "t10k-images-idx3",
+            "t10k-labels-idx1",
+        )
+    }
+    missing = [str(path) for path in files.values() if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"fashion_mnist needs the files of Debian's dataset-fashion-mnist package "
+            f"(sudo apt-get install dataset-fashion-mnist); missing: {', '.join(missing)}"
+        )
+    arrays = {part: read_idx(path) for part, path in files.items()}
+    X_tr, y_tr = arrays["train-images-idx3"], arrays["train-labels-idx1"]
+    X_te, y_te = arrays["t10k-images-idx3"], arrays["t10k-labels-idx1"]
+    for images, labels in ((X_tr, y_tr), (X_te, y_te)):
+        if (
+            images.ndim != 3
+            or labels.ndim != 1
+            or len(images) != len(labels)
+            or (labels.size and labels.max() >= len(FASHION_MNIST_CLASSES))
+        ):
+            raise ValueError(
+                f"fashion_mnist: images {images.shape} and labels {labels.shape} do not pair up "
+                f"as (m, 28, 28) and (m,) with labels 0 … 9"
+            )
+    return _standardize(
+        "fashion_mnist",
+        "multiclass",
+        X_tr.reshape(len(X_tr), -1),
+        y_tr,
+        X_te.reshape(len(X_te), -1),
+        y_te,
+        FASHION_MNIST_CLASSES,
+    )
+
+
 _LOADERS: dict[str, Callable[[int], Dataset]] = {
     "breast_cancer": _bundled("breast_cancer", "binary"),
     "digits": _bundled("digits", "multiclass"),
     "iris": _bundled("iris", "multiclass"),
     "wine": _bundled("wine", "multiclass"),
     "diabetes": _bundled("diabetes", "regression"),
+    "planar": _synthetic("planar", planar_flower, 2),
+    "moons": _synthetic("moons", _moons, 2),
+    "circles": _synthetic("circles", _circles, 2),
+    "spirals": _synthetic("spirals", spirals, 3),
+    "fashion_mnist": _fashion_mnist,
 }
 
 
