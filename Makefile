@@ -22,9 +22,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
+# bench unsets the OpenBLAS kernel overrides some machines export, so the kernel measured is
+# the one OpenBLAS picks for this CPU (the report names it).
 bench: $(STAMP)
-	# Unset the OpenBLAS kernel overrides some machines export, so the measured kernel is the one
-	# OpenBLAS picks for this CPU (the report names it).
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/run.py
 
 wheel: $(STAMP)
