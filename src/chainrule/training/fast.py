@@ -51,10 +51,8 @@ Array = NDArray[np.floating[Any]]
 
 @dataclass
 class _Buffers:
-    """The work arrays of one batch size B: rows gathered from X and Y, Z[l] and A[l]."""
+    """The work arrays of one batch size B: Z[l] and A[l]."""
 
-    X_rows: Array  # (B, n_x)
-    Y_rows: Array  # (B, n_L)
     Z: list[Array]  # Z[l] (n_l, B), l = 1 … L
     A: list[Array]  # A[l] (n_l, B), l = 1 … L − 1; becomes dA[l], then dZ[l]
 
@@ -79,6 +77,7 @@ class FastSteps:
         self.Y_rows = np.ascontiguousarray(Y.T)  # (m, n_L)
         self.grads = {f"d{name}": np.empty_like(value) for name, value in net.params.items()}
         self._buffers: dict[int, _Buffers] = {}
+        self._rows: dict[int, tuple[Array, Array]] = {}  # B → (B, n_x), (B, n_L) for np.take
         self._batch: tuple[_Buffers, Array, Array, Array] | None = None
 
     def _buffers_for(self, B: int) -> _Buffers:
@@ -86,8 +85,6 @@ class FastSteps:
         if buffers is None:
             dims, dtype = self.net.layer_dims, self.net.dtype
             buffers = self._buffers[B] = _Buffers(
-                np.empty((B, dims[0]), dtype),
-                np.empty((B, dims[-1]), dtype),
                 [np.empty((n, B), dtype) for n in dims[1:]],
                 [np.empty((n, B), dtype) for n in dims[1:-1]],
             )
@@ -110,12 +107,17 @@ class FastSteps:
         """Forward on the batch ``columns`` of X; returns (J{t} with the L2 term, m_t)."""
         if isinstance(columns, slice):
             X_rows, Y_rows = self.X_rows[columns], self.Y_rows[columns]
-            buffers = self._buffers_for(X_rows.shape[0])
         else:
-            buffers = self._buffers_for(len(columns))
-            X_rows = np.take(self.X_rows, columns, axis=0, out=buffers.X_rows)
-            Y_rows = np.take(self.Y_rows, columns, axis=0, out=buffers.Y_rows)
+            B = len(columns)
+            if B not in self._rows:
+                self._rows[B] = (
+                    np.empty((B, self.X_rows.shape[1]), self.net.dtype),
+                    np.empty((B, self.Y_rows.shape[1]), self.net.dtype),
+                )
+            X_rows = np.take(self.X_rows, columns, axis=0, out=self._rows[B][0])
+            Y_rows = np.take(self.Y_rows, columns, axis=0, out=self._rows[B][1])
         A0, Y = X_rows.T, Y_rows.T
+        buffers = self._buffers_for(A0.shape[1])
         ZL, AL = self._forward(buffers, A0)
         self._batch = (buffers, A0, Y, AL)
         return self.net._cost(ZL, Y, self.l2), A0.shape[1]
