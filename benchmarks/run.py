@@ -473,6 +473,8 @@ def measure_memory(case: Case, seed: int) -> dict[str, Any]:
         command = [
             sys.executable,
             __file__,
+            "--threads",
+            str(blas_threads()[0]),
             "--memory-child",
             name,
             json.dumps(asdict(case)),
@@ -594,12 +596,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="run the grid points whose label has this")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--threads", type=int, default=None, help="BLAS and torch threads (default: NumPy's)"
+    )
+    parser.add_argument(
         "--memory-child", nargs=2, metavar=("LIBRARY", "CASE"), help=argparse.SUPPRESS
     )
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    threads, _ = blas_threads()
+    threads = args.threads or blas_threads()[0]
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads, user_api="blas")
     if args.memory_child:
         if args.memory_child[0] == "torch":
             import torch

@@ -71,6 +71,9 @@ class FastSteps:
     end-of-epoch metric), in chunks through the same buffers.
     """
 
+    #: Examples per chunk of the end-of-epoch forward pass (at least the batch size).
+    EVALUATION_CHUNK = 4096
+
     def __init__(self, net: Network, X: Array, Y: Array, l2: float) -> None:
         self.net, self.l2 = net, l2
         self.X_rows = np.ascontiguousarray(X.T)  # (m, n_x): free when X is a transposed view
@@ -158,15 +161,23 @@ class FastSteps:
                 dZ = _hidden_delta(net.activations[l - 2], W, dZ, buffers.Z[l - 2], A_prev)
 
     def outputs(self, batch_size: int | None) -> Array:
-        """A[L] on every training example, forward in chunks through the buffers."""
+        """A[L] on every training example, forward in chunks of contiguous rows.
+
+        Chunks are large (few, large matrix products: each multithreaded BLAS
+        call has a fixed cost), and each A[l] is written over its Z[l], which
+        the forward pass alone does not need again.
+        """
         m = self.X_rows.shape[0]
-        chunk = m if batch_size is None else min(m, max(batch_size, 1024))
+        chunk = m if batch_size is None else min(m, max(batch_size, self.EVALUATION_CHUNK))
         AL = np.empty((self.net.layer_dims[-1], m), self.net.dtype)
         for start in range(0, m, chunk):
             rows = self.X_rows[start : start + chunk]
-            AL[:, start : start + rows.shape[0]] = self._forward(
-                self._buffers_for(rows.shape[0]), rows.T
-            )[1]
+            B = rows.shape[0]
+            buffers = self._buffers.get(B)
+            if buffers is None:
+                Z = [np.empty((n, B), self.net.dtype) for n in self.net.layer_dims[1:]]
+                buffers = _Buffers(Z, Z[:-1])
+            AL[:, start : start + B] = self._forward(buffers, rows.T)[1]
         return AL
 
 
