@@ -60,7 +60,6 @@ import numpy as np
 
 import chainrule as cr
 from chainrule.training.batches import mini_batches
-from chainrule.training.fast import FastSteps
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LIBRARIES = ("chainrule", "torch", "sklearn", "gemm")
@@ -259,14 +258,16 @@ class TorchRun:
             batches = [(self.X, self.Y)]
         else:
             batches = ((self.X[idx], self.Y[idx]) for idx in self.order.split(case.batch_size))
+        hits = 0
         for X_batch, Y_batch in batches:
             optimizer.zero_grad(set_to_none=True)
-            self.loss_fn(self.model(X_batch), Y_batch).backward()
+            out = self.model(X_batch)
+            self.loss_fn(out, Y_batch).backward()
             optimizer.step()
-        with self.torch.no_grad():  # the training accuracy, as chainrule's History has it
-            out = self.model(self.X)
-            predicted = (out[:, 0] > 0).float() if case.binary else out.argmax(dim=1)
-            self.accuracy = float((predicted == self.Y.reshape(-1)).float().mean())
+            with self.torch.no_grad():  # the running accuracy, as chainrule's History has it
+                predicted = (out > 0).float() if case.binary else out.argmax(dim=1)
+                hits += int((predicted == Y_batch).sum())
+        self.accuracy = hits / self.problem.case.m
 
     def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return [
@@ -321,7 +322,6 @@ class SklearnRun:
 
     def epoch(self) -> None:
         self.clf.partial_fit(self.X, self.y)
-        self.accuracy = self.clf.score(self.X, self.y)  # as chainrule's History has it
 
     def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return [
@@ -333,20 +333,14 @@ class GemmRun:
     """The matrix products of one chainrule epoch, alone, in its layout, into reused buffers.
 
     Per batch: Z[l] = W[l]·A[l−1], dW[l] = dZ[l]·A[l−1]ᵀ and dA[l−1] = W[l]ᵀ·dZ[l]
-    (no dA[0]); after the epoch, the forward products of the training metric,
-    in the chunks fit uses. The batches are read in order (no gather).
+    (no dA[0]). The batches are read in order (no gather).
     """
 
     def __init__(self, problem: Problem, seed: int) -> None:
         self.problem = problem
-        case, dims = problem.case, problem.case.dims
+        dims = problem.case.dims
         self.W = [W.copy() for W, _ in problem.weights]
-        self.chunk = (
-            case.m
-            if case.batch_size is None
-            else min(case.m, max(case.batch_size, FastSteps.EVALUATION_CHUNK))
-        )
-        sizes = {*case.batches, self.chunk, case.m % self.chunk or self.chunk}
+        sizes = set(problem.case.batches)
         self.Z = {B: [np.full((n, B), 0.01, np.float32) for n in dims[1:]] for B in sizes}
         self.dA = {B: [np.empty((n, B), np.float32) for n in dims[1:-1]] for B in sizes}
         self.dW = [np.empty_like(W) for W in self.W]
@@ -354,25 +348,20 @@ class GemmRun:
     def reset(self) -> None:
         pass
 
-    def _forward(self, rows: np.ndarray) -> list[np.ndarray]:
-        Z = self.Z[rows.shape[0]]
-        for W, A, Z_l in zip(self.W, [rows.T, *Z[:-1]], Z, strict=True):
-            np.matmul(W, A, out=Z_l)
-        return Z
-
     def epoch(self) -> None:
         X_rows, start = self.problem.X_rows, 0
         for B in self.problem.case.batches:
             rows = X_rows[start : start + B]
             start += B
-            dZ = self._forward(rows)  # the products only: the values do not matter
-            A_prev, dA = [rows.T, *dZ[:-1]], self.dA[B]
+            Z, dA = self.Z[B], self.dA[B]
+            A_prev = [rows.T, *Z[:-1]]
+            for W, A, Z_l in zip(self.W, A_prev, Z, strict=True):
+                np.matmul(W, A, out=Z_l)
+            dZ = Z  # the products only: the values do not matter
             for l in range(len(self.W) - 1, -1, -1):
                 np.matmul(dZ[l], A_prev[l].T, out=self.dW[l])
                 if l > 0:
                     np.matmul(self.W[l].T, dZ[l], out=dA[l - 1])
-        for start in range(0, self.problem.case.m, self.chunk):
-            self._forward(X_rows[start : start + self.chunk])
 
     def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return []

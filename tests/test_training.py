@@ -129,16 +129,17 @@ def test_full_batch_fit_is_the_courses_loop_with_costs_before_each_step():
     X, Y = _blobs()
     net = cr.Network([3, 5, 1], hidden="tanh", seed=1)
     reference = net.copy()
-    costs = []
+    costs, accuracies = [], []
     for _ in range(15):
         costs.append(reference.cost(X, Y))
+        accuracies.append(accuracy_score(Y[0], reference.predict(X)[0]))
         reference.update(reference.gradients(X, Y), 0.3)
     history = net.fit(X, Y, epochs=15, learning_rate=0.3, verbose=0)
     # fit takes the fast path (1/m and α folded into dZ[L]): equal up to rounding.
     assert list(history) == pytest.approx(costs, rel=1e-13) and len(history) == 15
     for key in net.params:
         np.testing.assert_allclose(net.params[key], reference.params[key], rtol=1e-13)
-    assert history.metric_name == "accuracy" and len(history.metric) == 15
+    assert history.metric_name == "accuracy" and history.metric == accuracies
 
 
 def test_mini_batches_shuffle_with_the_seed_and_keep_the_last_partial_batch():
@@ -225,6 +226,14 @@ def test_metrics_agree_with_scikit_learn():
     R = rng.standard_normal((2, 30))
     P = R + 0.5 * rng.standard_normal((2, 30))
     assert metrics.r2(P, R) == pytest.approx(r2_score(R.T, P.T), rel=1e-12)
+    running = metrics.RunningScore(cr.loss("mse"), R)
+    for columns in (slice(0, 7), slice(7, 30)):
+        running.add(P[:, columns], R[:, columns])
+    assert running.value() == pytest.approx(r2_score(R.T, P.T), rel=1e-12)
+    running = metrics.RunningScore(cr.loss("cce"), Y3)
+    for columns in (slice(0, 25), slice(25, 40)):
+        running.add(A3[:, columns], Y3[:, columns])
+    assert running.value() == accuracy_score(Y3.argmax(0), A3.argmax(0))
     assert metrics.metric_name(cr.loss("hinge")) == "accuracy"
     assert metrics.metric_name(cr.loss("huber")) == "r2"
 
@@ -245,4 +254,39 @@ def test_fit_rejects_bad_arguments_with_clear_messages():
     before = {k: v.copy() for k, v in net.params.items()}
     with pytest.raises(ValueError, match="examples must be columns"):
         net.fit(X.T, Y, epochs=1, learning_rate=0.1)
+    with pytest.raises(ValueError, match="leaves no examples on one side"):
+        net.fit(X, Y, epochs=1, learning_rate=0.1, optimizer="adam", validation=0.01, seed=3)
     assert all(np.array_equal(before[k], net.params[k]) for k in before)
+    assert net.optimizer is None and net.rng is None and net.epochs_trained == 0
+
+
+@pytest.mark.parametrize(
+    ("init", "scale"),
+    [
+        ("he", lambda n_prev, n: np.sqrt(2 / n_prev)),
+        ("xavier", lambda n_prev, n: np.sqrt(2 / (n_prev + n))),
+        ("normalized", lambda n_prev, n: 1 / np.sqrt(n_prev)),
+        ("small", lambda n_prev, n: 0.01),
+    ],
+)
+def test_initializers_scale_a_standard_normal_and_start_b_at_zero(init, scale):
+    net = cr.Network([400, 300, 200], init=init, seed=0)
+    for l, (n_prev, n) in enumerate([(400, 300), (300, 200)], start=1):
+        W = net.params[f"W{l}"]
+        assert W.shape == (n, n_prev)
+        assert W.std() == pytest.approx(scale(n_prev, n), rel=0.01)
+        assert abs(W.mean()) < 0.01 * scale(n_prev, n)
+        np.testing.assert_array_equal(net.params[f"b{l}"], np.zeros((n, 1)))
+
+
+def test_the_progress_bar_is_silent_when_output_is_not_a_terminal(capsys, monkeypatch):
+    X, Y = _blobs(20)
+    cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=1)
+    assert capsys.readouterr().out == ""
+    # On a terminal the bar shows the epoch count, the cost and the metric.
+    monkeypatch.setattr("rich.console.Console.is_terminal", property(lambda self: True))
+    cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=1)
+    shown = capsys.readouterr().out
+    assert "3/3" in shown and "cost" in shown and "accuracy" in shown
+    cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=0)
+    assert capsys.readouterr().out == ""

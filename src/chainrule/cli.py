@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 import chainrule as cr
+from chainrule.cli_training import register as register_training_commands
 
 app = typer.Typer(
     help="chainrule: neural networks by backpropagation, in Andrew Ng's notation.",
@@ -19,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+register_training_commands(app)
 
 
 def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) -> float:

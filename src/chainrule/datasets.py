@@ -4,6 +4,10 @@ Every loader splits with a seed (20% test, stratified by class where there
 are classes), standardizes with statistics from the training split only,
 and returns labels as (1, m) 0/1 for binary tasks, one-hot (K, m) for
 multiclass tasks and (1, m) floats for regression.
+
+The synthetic sets (``planar``, ``moons``, ``circles``, ``spirals``) are drawn
+with the seed too. ``fashion_mnist`` reads the IDX files of Debian's
+``dataset-fashion-mnist`` package and keeps the official 60,000/10,000 split.
 """
 
 from __future__ import annotations
@@ -252,6 +256,22 @@ _LOADERS: dict[str, Callable[[int], Dataset]] = {
     "circles": _synthetic("circles", _circles, 2),
     "spirals": _synthetic("spirals", spirals, 3),
     "fashion_mnist": _fashion_mnist,
+}
+
+
+#: One line about each dataset, for ``chainrule datasets``.
+SUMMARIES: dict[str, str] = {
+    "breast_cancer": "569 tumours, 30 features, benign or malignant (scikit-learn)",
+    "digits": "1,797 handwritten digits, 8×8 pixels, 10 classes (scikit-learn)",
+    "iris": "150 flowers, 4 measurements, 3 species (scikit-learn)",
+    "wine": "178 wines, 13 chemical measurements, 3 cultivars (scikit-learn)",
+    "diabetes": "442 patients, 10 features, disease progression after a year (regression)",
+    "planar": "400 points of the course's two-class flower in the plane",
+    "moons": "400 points of two interleaved half circles, noise 0.2",
+    "circles": "400 points of two concentric circles, noise 0.1",
+    "spirals": "600 points of three interleaved spiral arms",
+    "fashion_mnist": "70,000 clothing images, 28×28 pixels, 10 classes "
+    "(Debian package dataset-fashion-mnist; official 60,000/10,000 split)",
 }
 
 

@@ -65,14 +65,10 @@ def supports(net: Network, keep_prob: Any) -> bool:
 class FastSteps:
     """One fit's mini-batch steps, forward and backward, into reused buffers.
 
-    ``forward(columns)`` runs a batch and returns its cost J{t};
-    ``step(optimizer, alpha)`` then backpropagates and updates the
-    parameters in place. ``outputs()`` gives A[L] on every example (for the
-    end-of-epoch metric), in chunks through the same buffers.
+    ``forward(columns)`` runs a batch and returns its cost J{t}, A[L] and
+    the batch's labels; ``step(optimizer, alpha)`` then backpropagates and
+    updates the parameters in place.
     """
-
-    #: Examples per chunk of the end-of-epoch forward pass (at least the batch size).
-    EVALUATION_CHUNK = 4096
 
     def __init__(self, net: Network, X: Array, Y: Array, l2: float) -> None:
         self.net, self.l2 = net, l2
@@ -106,8 +102,11 @@ class FastSteps:
             _activate(g, Z, A)
         raise AssertionError("a network has at least one layer")
 
-    def forward(self, columns: slice | NDArray[Any]) -> tuple[float, int]:
-        """Forward on the batch ``columns`` of X; returns (J{t} with the L2 term, m_t)."""
+    def forward(self, columns: slice | NDArray[Any]) -> tuple[float, Array, Array]:
+        """Forward on the batch ``columns`` of X: (J{t} with the L2 term, A[L], Y{t}).
+
+        A[L] is valid until ``step``, which turns it into dZ[L] in place.
+        """
         if isinstance(columns, slice):
             X_rows, Y_rows = self.X_rows[columns], self.Y_rows[columns]
         else:
@@ -125,7 +124,7 @@ class FastSteps:
         buffers = self._buffers_for(A0.shape[1])
         ZL, AL = self._forward(buffers, A0)
         self._batch = (buffers, A0, Y, AL)
-        return self.net._cost(ZL, Y, self.l2), A0.shape[1]
+        return self.net._cost(ZL, Y, self.l2), AL, Y
 
     def step(self, optimizer: Optimizer, alpha: float) -> None:
         """Backward on the batch of the last ``forward``, then one update of the parameters."""
@@ -161,26 +160,6 @@ class FastSteps:
                 grads[f"dW{l}"] += (factor * self.l2 / m) * W
             if l > 1:  # A[l−1] is done with: it becomes dA[l−1], then dZ[l−1]
                 dZ = _hidden_delta(net.activations[l - 2], W, dZ, buffers.Z[l - 2], A_prev)
-
-    def outputs(self, batch_size: int | None) -> Array:
-        """A[L] on every training example, forward in chunks of contiguous rows.
-
-        Chunks are large (few, large matrix products: each multithreaded BLAS
-        call has a fixed cost), and each A[l] is written over its Z[l], which
-        the forward pass alone does not need again.
-        """
-        m = self.X_rows.shape[0]
-        chunk = m if batch_size is None else min(m, max(batch_size, self.EVALUATION_CHUNK))
-        AL = np.empty((self.net.layer_dims[-1], m), self.net.dtype)
-        for start in range(0, m, chunk):
-            rows = self.X_rows[start : start + chunk]
-            B = rows.shape[0]
-            buffers = self._buffers.get(B)
-            if buffers is None:
-                Z = [np.empty((n, B), self.net.dtype) for n in self.net.layer_dims[1:]]
-                buffers = _Buffers(Z, Z[:-1])
-            AL[:, start : start + B] = self._forward(buffers, rows.T)[1]
-        return AL
 
 
 def _activate(g: Activation, Z: Array, A: Array) -> None:

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 class History:
     """Per-epoch records of one call to fit.
 
-    ``cost[i]`` is the training cost J of epoch i (with the L2 term and as
-    seen through dropout, i.e. the quantity being minimized); ``metric[i]``
-    the training metric after epoch i (no dropout); ``val_cost`` and
-    ``val_metric`` the same on the validation data (data cost only, no L2
+    ``cost[i]`` is the training cost J of epoch i and ``metric[i]`` its
+    training metric, both over the mini-batches as they were trained on
+    (before each step, with the L2 term and through dropout: the quantity
+    being minimized); ``val_cost`` and ``val_metric`` are those of the
+    validation data after the epoch (no dropout, data cost only, no L2
     term), empty without validation. ``metric_name`` is ``"accuracy"`` or
     ``"r2"``. Indexing, ``len`` and iteration give the costs, so
     ``history[-1]`` is the last epoch's cost.

@@ -24,18 +24,37 @@ def metric_name(loss: Loss) -> str:
     return "accuracy" if loss.name in CLASSIFICATION_LOSSES else "r2"
 
 
+def _hits(loss: Loss, AL: Array, Y: Array) -> NDArray[np.bool_]:
+    predicted = loss.predict(AL)
+    if loss.name == "cce":
+        truth = Y.argmax(axis=0)[None, :]
+    else:
+        truth = (Y > 0) if loss.name == "hinge" else (Y >= 0.5)
+    return np.asarray(predicted == truth)
+
+
 def accuracy(loss: Loss, AL: Array, Y: Array) -> float:
     """The fraction of labels predicted right; Y is laid out like A[L] (prepared targets).
 
     cce compares class indices (argmax of each column); bce and hinge compare
     each unit's 0/1 prediction with the label (y ≥ 0.5 for bce, y > 0 for hinge).
     """
-    predicted = loss.predict(AL)
-    if loss.name == "cce":
-        truth = Y.argmax(axis=0)[None, :]
-    else:
-        truth = (Y > 0) if loss.name == "hinge" else (Y >= 0.5)
-    return float(np.mean(predicted == truth))
+    return float(np.mean(_hits(loss, AL, Y)))
+
+
+def _residual(AL: Array, Y: Array) -> NDArray[np.float64]:
+    return np.sum(np.square(Y - AL, dtype=np.float64), axis=1)
+
+
+def _spread(Y: Array) -> NDArray[np.float64]:
+    return np.sum(np.square(Y - Y.mean(axis=1, keepdims=True), dtype=np.float64), axis=1)
+
+
+def _r2(residual: NDArray[np.float64], total: NDArray[np.float64]) -> float:
+    scores = np.where(
+        total > 0, 1 - residual / np.where(total > 0, total, 1), (residual == 0).astype(np.float64)
+    )
+    return float(np.mean(scores))
 
 
 def r2(AL: Array, Y: Array) -> float:
@@ -44,14 +63,40 @@ def r2(AL: Array, Y: Array) -> float:
     A unit whose labels are constant scores 1 when predicted exactly and 0
     otherwise (scikit-learn's convention).
     """
-    residual = np.sum(np.square(Y - AL, dtype=np.float64), axis=1)
-    total = np.sum(np.square(Y - Y.mean(axis=1, keepdims=True), dtype=np.float64), axis=1)
-    scores = np.where(
-        total > 0, 1 - residual / np.where(total > 0, total, 1), (residual == 0).astype(np.float64)
-    )
-    return float(np.mean(scores))
+    return _r2(_residual(AL, Y), _spread(Y))
 
 
 def score(loss: Loss, AL: Array, Y: Array) -> float:
     """The metric named by :func:`metric_name` for outputs A[L] and prepared labels Y."""
     return accuracy(loss, AL, Y) if metric_name(loss) == "accuracy" else r2(AL, Y)
+
+
+class RunningScore:
+    """The metric over the mini-batches of an epoch, each scored as it was trained on.
+
+    Accuracy counts the hits of every batch; R² sums the residuals of every
+    batch against the spread of all the training labels ``Y``. Over one full
+    batch it equals :func:`score`.
+    """
+
+    def __init__(self, loss: Loss, Y: Array) -> None:
+        self.loss = loss
+        self.is_accuracy = metric_name(loss) == "accuracy"
+        self.spread = None if self.is_accuracy else _spread(Y)
+        self.hits, self.count = 0, 0
+        self.residual = np.zeros(Y.shape[0])
+
+    def add(self, AL: Array, Y: Array) -> None:
+        """Score one batch's outputs A[L] against its labels."""
+        if self.is_accuracy:
+            hits = _hits(self.loss, AL, Y)
+            self.hits += int(hits.sum())
+            self.count += hits.size
+        else:
+            self.residual += _residual(AL, Y)
+
+    def value(self) -> float:
+        """The epoch's metric so far."""
+        if self.spread is None:
+            return self.hits / self.count
+        return _r2(self.residual, self.spread)

@@ -171,8 +171,8 @@ class ReferenceSteps:
         self.net, self.X, self.Y, self.l2, self.keep, self.rng = net, X, Y, l2, keep, rng
         self._batch: tuple[Array, Array, list[LayerCache], list[Array] | None] | None = None
 
-    def forward(self, columns: slice | NDArray[Any]) -> tuple[float, int]:
-        """Forward on the batch ``columns`` (dropout masks drawn here); (J{t}, m_t)."""
+    def forward(self, columns: slice | NDArray[Any]) -> tuple[float, Array, Array]:
+        """Forward on the batch ``columns`` (dropout masks drawn here): (J{t}, A[L], Y{t})."""
         net = self.net
         X_batch, Y_batch = self.X[:, columns], self.Y[:, columns]
         m_batch = X_batch.shape[1]
@@ -183,7 +183,7 @@ class ReferenceSteps:
         )
         AL, caches = net.forward(X_batch, masks)
         self._batch = (AL, Y_batch, caches, masks)
-        return net._cost(caches[-1].Z, Y_batch, self.l2), m_batch
+        return net._cost(caches[-1].Z, Y_batch, self.l2), AL, Y_batch
 
     def step(self, optimizer: Optimizer, alpha: float) -> None:
         """Backward on the last forward's batch, then the optimizer's update."""
@@ -193,10 +193,6 @@ class ReferenceSteps:
         self._batch = None
         grads = self.net._backward(AL, Y_batch, caches, self.l2, masks)
         optimizer.step(self.net.params, grads, alpha)
-
-    def outputs(self, batch_size: int | None) -> Array:
-        """A[L] on every training example (no dropout)."""
-        return self.net.forward(self.X)[0]
 
 
 def fit(
@@ -266,11 +262,12 @@ def fit(
     keep = keep_probs(keep_prob, net.L - 1)
     stopper = as_early_stopping(early_stopping)
     chosen = _optimizer_for(net, optimizer)
-    if seed is not None or net.rng is None:
-        net.rng = np.random.default_rng(net.seed if seed is None else seed)
     rng = net.rng
+    if seed is not None or rng is None:
+        rng = np.random.default_rng(net.seed if seed is None else seed)
     X_train, Y_train, val = _split_validation(net, X_arr, Y_arr, validation, rng)
-    net.optimizer = chosen
+    # Every argument is valid: from here on the network's training state changes.
+    net.rng, net.optimizer = rng, chosen
 
     m = X_train.shape[1]
     steps: ReferenceSteps | FastSteps = (
@@ -289,21 +286,22 @@ def fit(
         for epoch in range(1, n_epochs + 1):
             alpha = schedule(net.epochs_trained)
             total = 0.0
+            running = metrics.RunningScore(net.loss, Y_train)
             for columns in mini_batches(m, step_size, rng):
-                cost, m_batch = steps.forward(columns)
+                cost, AL, Y_batch = steps.forward(columns)
                 if not math.isfinite(cost):
                     _restore(net, last_good, epoch, alpha, cost, history)
                 for name, value in net.params.items():
                     np.copyto(last_good[name], value)
+                running.add(AL, Y_batch)
                 steps.step(chosen, alpha)
-                total += cost * m_batch
+                total += cost * AL.shape[1]
             if not all(np.isfinite(value).all() for value in net.params.values()):
                 _restore(net, last_good, epoch, alpha, math.nan, history)
             net.epochs_trained += 1
             train_cost = total / m
-            train_metric = metrics.score(net.loss, steps.outputs(step_size), Y_train)
             history.cost.append(train_cost)
-            history.metric.append(train_metric)
+            history.metric.append(running.value())
             history.learning_rate.append(alpha)
             monitored = train_cost
             if val is not None:
