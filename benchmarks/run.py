@@ -553,7 +553,8 @@ def environment() -> dict[str, Any]:
                 k: p.get(k)
                 for k in ("internal_api", "version", "architecture", "num_threads", "filepath")
             }
-            for p in pools
+            # NumPy's first: the one chainrule's products run on
+            for p in sorted(pools, key=lambda p: "numpy" not in p["filepath"])
             if p["user_api"] == "blas"
         ],
         "openblas_env": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")},
