@@ -57,8 +57,10 @@ def test_unit_weights_change_nothing_and_bad_weights_are_refused():
         seed=0,
         sample_weight=np.ones(12),
     )
+    # Weighted training takes the reference steps, plain training the fast ones: the same
+    # arithmetic in another order, so they agree to rounding.
     for name, value in plain.params.items():
-        np.testing.assert_array_equal(weighted.params[name], value)
+        np.testing.assert_allclose(weighted.params[name], value, rtol=1e-13, atol=1e-16)
     before = {k: v.copy() for k, v in plain.params.items()}
     for bad, message in (
         ([1.0] * 11, "11 weights for 12"),

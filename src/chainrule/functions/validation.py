@@ -33,7 +33,8 @@ def as_float_matrix(
                 f"of {n} features or {name}.reshape(1, {n}) for one unit over {n} examples"
             )
         raise ValueError(f"{name} must be 2-D (units, examples), got shape {array.shape}{hint}")
-    if not np.isfinite(array).all():
+    # min and max are NaN or ±inf exactly when some entry is: no temporary of X's size.
+    if array.size and not (np.isfinite(array.min()) and np.isfinite(array.max())):
         bad = np.argwhere(~np.isfinite(array))[0]
         where = (int(bad[0]), int(bad[1]))
         raise ValueError(

@@ -66,6 +66,9 @@ class Optimizer:
     def __init__(self) -> None:
         self.state: dict[str, dict[str, Array]] = {}
         self.t = 0
+        # One scratch array per parameter, so that an update allocates nothing
+        # (not part of the state: never saved).
+        self._work: dict[str, Array] = {}
 
     def settings(self) -> dict[str, float]:
         """The hyperparameters (without the learning rate), as given to the constructor."""
@@ -84,9 +87,15 @@ class Optimizer:
             state = self.state.get(name)
             if state is None:
                 state = self.state[name] = {slot: np.zeros_like(theta) for slot in self.slots}
-            self._update(theta, grads[f"d{name}"], alpha, state)
+            work = self._work.get(name)
+            if work is None or work.shape != theta.shape or work.dtype != theta.dtype:
+                work = self._work[name] = np.empty_like(theta)
+            self._update(theta, grads[f"d{name}"], alpha, state, work)
 
-    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+    def _update(
+        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+    ) -> None:
+        """Update θ in place; ``work`` is scratch of θ's shape, so no temporary is allocated."""
         raise NotImplementedError
 
     # -- saving and restoring the state ------------------------------------------
@@ -125,8 +134,10 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
-        theta -= alpha * grad
+    def _update(
+        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+    ) -> None:
+        theta -= np.multiply(grad, alpha, out=work)
 
 
 class Momentum(Optimizer):
@@ -142,11 +153,13 @@ class Momentum(Optimizer):
     def settings(self) -> dict[str, float]:
         return {"beta": self.beta}
 
-    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+    def _update(
+        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+    ) -> None:
         v = state["v"]
         v *= self.beta
-        v += (1 - self.beta) * grad
-        theta -= alpha * v
+        v += np.multiply(grad, 1 - self.beta, out=work)
+        theta -= np.multiply(v, alpha, out=work)
 
 
 class RMSprop(Optimizer):
@@ -163,11 +176,16 @@ class RMSprop(Optimizer):
     def settings(self) -> dict[str, float]:
         return {"beta": self.beta, "epsilon": self.epsilon}
 
-    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+    def _update(
+        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+    ) -> None:
         s = state["s"]
         s *= self.beta
-        s += (1 - self.beta) * grad * grad
-        theta -= alpha * grad / (np.sqrt(s) + self.epsilon)
+        np.multiply(grad, grad, out=work)
+        s += np.multiply(work, 1 - self.beta, out=work)
+        denominator = np.add(np.sqrt(s, out=work), self.epsilon, out=work)  # √s + ε
+        step = np.divide(grad, denominator, out=work)
+        theta -= np.multiply(step, alpha, out=work)
 
 
 class Adam(Optimizer):
@@ -185,15 +203,19 @@ class Adam(Optimizer):
     def settings(self) -> dict[str, float]:
         return {"beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
 
-    def _update(self, theta: Array, grad: Array, alpha: float, state: dict[str, Array]) -> None:
+    def _update(
+        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+    ) -> None:
         v, s = state["v"], state["s"]
         v *= self.beta1
-        v += (1 - self.beta1) * grad
+        v += np.multiply(grad, 1 - self.beta1, out=work)
         s *= self.beta2
-        s += (1 - self.beta2) * grad * grad
-        v_corrected = v / (1 - self.beta1**self.t)
-        s_corrected = s / (1 - self.beta2**self.t)
-        theta -= alpha * v_corrected / (np.sqrt(s_corrected) + self.epsilon)
+        np.multiply(grad, grad, out=work)
+        s += np.multiply(work, 1 - self.beta2, out=work)
+        s_corrected = np.divide(s, 1 - self.beta2**self.t, out=work)
+        denominator = np.add(np.sqrt(s_corrected, out=work), self.epsilon, out=work)
+        step = np.divide(v, denominator, out=work)  # v / (√ŝ + ε); v̂ = v / (1 − β1ᵗ) below
+        theta -= np.multiply(step, alpha / (1 - self.beta1**self.t), out=work)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

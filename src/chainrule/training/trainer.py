@@ -29,6 +29,8 @@ from chainrule.functions.validation import as_float_matrix
 from chainrule.training import metrics
 from chainrule.training.batches import check_batch_size, mini_batches
 from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
+from chainrule.training.fast import FastSteps
+from chainrule.training.fast import supports as fast_path_supports
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.optimizers import optimizer as lookup_optimizer
@@ -36,7 +38,7 @@ from chainrule.training.regularization import check_l2, dropout_masks, keep_prob
 from chainrule.training.schedules import Schedule, as_schedule
 
 if TYPE_CHECKING:
-    from chainrule.network import Network
+    from chainrule.network import LayerCache, Network
 
 Array = NDArray[np.floating[Any]]
 
@@ -165,6 +167,55 @@ def _progress(verbose: int, epochs: int, metric_name: str) -> Iterator[Any]:
         yield advance
 
 
+class ReferenceSteps:
+    """The mini-batch steps as the course writes them: Network.forward, _backward, update.
+
+    :class:`~chainrule.training.fast.FastSteps` does the same arithmetic on
+    reused buffers; fit takes it whenever it applies, and this path for
+    dropout, sample weights, and wherever else the fast path does not apply.
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        X: Array,
+        Y: Array,
+        l2: float,
+        keep: Sequence[float] | None,
+        rng: np.random.Generator,
+        scale: Array | None = None,
+    ) -> None:
+        self.net, self.X, self.Y, self.l2, self.keep, self.rng = net, X, Y, l2, keep, rng
+        self.scale = scale
+        self._batch: (
+            tuple[Array, Array, list[LayerCache], list[Array] | None, Array | None] | None
+        ) = None
+
+    def forward(self, columns: slice | NDArray[Any]) -> tuple[float, Array, Array]:
+        """Forward on the batch ``columns`` (dropout masks drawn here): (J{t}, A[L], Y{t})."""
+        net = self.net
+        X_batch, Y_batch = self.X[:, columns], self.Y[:, columns]
+        m_batch = X_batch.shape[1]
+        masks = (
+            None
+            if self.keep is None
+            else dropout_masks(self.keep, net.layer_dims[1:-1], m_batch, self.rng, net.dtype)
+        )
+        batch_scale = None if self.scale is None else self.scale[None, columns]
+        AL, caches = net.forward(X_batch, masks)
+        self._batch = (AL, Y_batch, caches, masks, batch_scale)
+        return net._cost(caches[-1].Z, Y_batch, self.l2, batch_scale), AL, Y_batch
+
+    def step(self, optimizer: Optimizer, alpha: float) -> None:
+        """Backward on the last forward's batch, then the optimizer's update."""
+        if self._batch is None:
+            raise RuntimeError("step() needs a forward() first")
+        AL, Y_batch, caches, masks, batch_scale = self._batch
+        self._batch = None
+        grads = self.net._backward(AL, Y_batch, caches, self.l2, masks, batch_scale)
+        optimizer.step(self.net.params, grads, alpha)
+
+
 def fit(
     net: Network,
     X: ArrayLike,
@@ -254,7 +305,11 @@ def fit(
     net.rng, net.optimizer = rng, chosen
 
     m = X_train.shape[1]
-    hidden_units = net.layer_dims[1:-1]
+    steps: ReferenceSteps | FastSteps = (
+        FastSteps(net, X_train, Y_train, lam)
+        if scale is None and fast_path_supports(net, keep)
+        else ReferenceSteps(net, X_train, Y_train, lam, keep, rng, scale)
+    )
     history = History(metrics.metric_name(net.loss))
     last_good = {name: value.copy() for name, value in net.params.items()}
     best: tuple[float, dict[str, Array]] | None = None
@@ -268,24 +323,14 @@ def fit(
             total = 0.0
             running = metrics.RunningScore(net.loss, Y_train)
             for columns in mini_batches(m, step_size, rng):
-                X_batch, Y_batch = X_train[:, columns], Y_train[:, columns]
-                batch_scale = None if scale is None else scale[None, columns]
-                m_batch = X_batch.shape[1]
-                masks = (
-                    None
-                    if keep is None
-                    else dropout_masks(keep, hidden_units, m_batch, rng, net.dtype)
-                )
-                AL, caches = net.forward(X_batch, masks)
-                cost = net._cost(caches[-1].Z, Y_batch, lam, batch_scale)
+                cost, AL, Y_batch = steps.forward(columns)
                 if not math.isfinite(cost):
                     _restore(net, last_good, epoch, alpha, cost, history)
                 for name, value in net.params.items():
                     np.copyto(last_good[name], value)
                 running.add(AL, Y_batch)
-                grads = net._backward(AL, Y_batch, caches, lam, masks, batch_scale)
-                chosen.step(net.params, grads, alpha)
-                total += cost * m_batch
+                steps.step(chosen, alpha)
+                total += cost * AL.shape[1]
             if not all(np.isfinite(value).all() for value in net.params.values()):
                 _restore(net, last_good, epoch, alpha, math.nan, history)
             net.epochs_trained += 1

@@ -1,0 +1,181 @@
+"""The fast path of fit: the same mini-batch steps on buffers allocated once.
+
+:meth:`chainrule.Network.forward` and ``_backward`` teach the two passes and
+allocate every Z, A, dA and dZ afresh. Training repeats those passes
+thousands of times on batches of the same shape, so here the arithmetic is
+the same but the memory is not:
+
+* The examples are stored once as rows, ``X_rows`` (m, n_x), C-contiguous.
+  A batch is gathered with ``np.take`` into a preallocated (B, n_x) buffer and
+  used as A[0] = ``rows.T``, a free transposed view (the full batch in order
+  is ``X_rows.T`` itself). If X arrives as the transposed view of row-major
+  data, no copy is made at all.
+* Every Z[l], A[l] and dW[l], db[l] lives in a buffer allocated once per batch
+  size and filled with ``out=``: Z[l] = W[l]·A[l−1] by ``np.matmul(out=)``,
+  then ``Z += b`` and the activation in place. BLAS reads the transposed
+  views through its transpose flags, so no hidden transposed copy is made.
+* Backward, the output rule of the network (fused c·(A − Y) for natural
+  pairs, the generic chain rule otherwise) gives dZ[L], and the 1/m of
+  dW = (1/m) dZ·A[l−1]ᵀ, db = (1/m) Σ dZ is folded into dZ[L] once; with plain
+  sgd the learning rate α is folded in too, so dW[l] comes out as α·dW[l]
+  and the update is θ −= that. Backprop is linear in dZ[L], so every layer
+  inherits the factor. dA[l] = W[l+1]ᵀ·dZ[l+1] is written over A[l] (which
+  dW[l+1] has finished with) and dZ[l] = dA[l] ⊙ g'(Z[l]) is formed there;
+  for relu, Z[l] becomes the 0/1 mask relu'(Z[l]) in place (relu'(0) = 0).
+  dA[0], which no parameter needs, is never formed.
+
+Dropout is not supported here (fit takes the reference path with it), nor a
+softmax hidden layer. Every other activation works: relu has its in-place
+kernels, the others go through the catalog's ``forward`` and ``derivative``.
+The tests check that both paths give the same parameters to 1e-12 in
+float64.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chainrule.functions.activations import RELU, Activation
+from chainrule.functions.pairs import generic_output_delta
+from chainrule.training.optimizers import SGD, Optimizer
+
+if TYPE_CHECKING:
+    from chainrule.network import Network
+
+Array = NDArray[np.floating[Any]]
+
+
+@dataclass
+class _Buffers:
+    """The work arrays of one batch size B: Z[l] and A[l]."""
+
+    Z: list[Array]  # Z[l] (n_l, B), l = 1 … L
+    A: list[Array]  # A[l] (n_l, B), l = 1 … L − 1; becomes dA[l], then dZ[l]
+
+
+def supports(net: Network, keep_prob: Any) -> bool:
+    """True when the fast path can train ``net``: no dropout and elementwise hidden layers."""
+    return keep_prob is None and all(g.elementwise for g in net.activations[:-1])
+
+
+class FastSteps:
+    """One fit's mini-batch steps, forward and backward, into reused buffers.
+
+    ``forward(columns)`` runs a batch and returns its cost J{t}, A[L] and
+    the batch's labels; ``step(optimizer, alpha)`` then backpropagates and
+    updates the parameters in place.
+    """
+
+    def __init__(self, net: Network, X: Array, Y: Array, l2: float) -> None:
+        self.net, self.l2 = net, l2
+        self.X_rows = np.ascontiguousarray(X.T)  # (m, n_x): free when X is a transposed view
+        self.Y_rows = np.ascontiguousarray(Y.T)  # (m, n_L)
+        self.grads = {f"d{name}": np.empty_like(value) for name, value in net.params.items()}
+        self._buffers: dict[int, _Buffers] = {}
+        self._rows: dict[int, tuple[Array, Array]] = {}  # B → (B, n_x), (B, n_L) for np.take
+        self._batch: tuple[_Buffers, Array, Array, Array] | None = None
+
+    def _buffers_for(self, B: int) -> _Buffers:
+        buffers = self._buffers.get(B)
+        if buffers is None:
+            dims, dtype = self.net.layer_dims, self.net.dtype
+            buffers = self._buffers[B] = _Buffers(
+                [np.empty((n, B), dtype) for n in dims[1:]],
+                [np.empty((n, B), dtype) for n in dims[1:-1]],
+            )
+        return buffers
+
+    def _forward(self, buffers: _Buffers, A0: Array) -> tuple[Array, Array]:
+        """Z[l] = W[l]·A[l−1] + b[l], A[l] = g[l](Z[l]) into the buffers; returns (Z[L], A[L])."""
+        net, A = self.net, A0
+        for l, g in enumerate(net.activations, start=1):
+            Z = buffers.Z[l - 1]
+            np.matmul(net.params[f"W{l}"], A, out=Z)
+            Z += net.params[f"b{l}"]
+            if l == net.L:
+                return Z, g.forward(Z)
+            A = buffers.A[l - 1]
+            _activate(g, Z, A)
+        raise AssertionError("a network has at least one layer")
+
+    def forward(self, columns: slice | NDArray[Any]) -> tuple[float, Array, Array]:
+        """Forward on the batch ``columns`` of X: (J{t} with the L2 term, A[L], Y{t}).
+
+        A[L] is valid until ``step``, which turns it into dZ[L] in place.
+        """
+        if isinstance(columns, slice):
+            X_rows, Y_rows = self.X_rows[columns], self.Y_rows[columns]
+        else:
+            B = len(columns)
+            if B not in self._rows:
+                self._rows[B] = (
+                    np.empty((B, self.X_rows.shape[1]), self.net.dtype),
+                    np.empty((B, self.Y_rows.shape[1]), self.net.dtype),
+                )
+            # mode="clip": the columns come from a permutation, so always in range;
+            # NumPy's default mode="raise" gathers into a temporary first (10× slower).
+            X_rows = np.take(self.X_rows, columns, axis=0, out=self._rows[B][0], mode="clip")
+            Y_rows = np.take(self.Y_rows, columns, axis=0, out=self._rows[B][1], mode="clip")
+        A0, Y = X_rows.T, Y_rows.T
+        buffers = self._buffers_for(A0.shape[1])
+        ZL, AL = self._forward(buffers, A0)
+        self._batch = (buffers, A0, Y, AL)
+        return self.net._cost(ZL, Y, self.l2), AL, Y
+
+    def step(self, optimizer: Optimizer, alpha: float) -> None:
+        """Backward on the batch of the last ``forward``, then one update of the parameters."""
+        if self._batch is None:
+            raise RuntimeError("step() needs a forward() first")
+        folded = type(optimizer) is SGD
+        self._backward(*self._batch, alpha if folded else 1.0)
+        self._batch = None
+        if folded:  # the grads hold α·dθ already: θ −= α·dθ
+            for name, theta in self.net.params.items():
+                np.subtract(theta, self.grads[f"d{name}"], out=theta)
+            optimizer.t += 1
+        else:
+            optimizer.step(self.net.params, self.grads, alpha)
+
+    def _backward(self, buffers: _Buffers, A0: Array, Y: Array, AL: Array, factor: float) -> None:
+        """grads ← factor·(dW[l], db[l]) for the batch, from dZ[L] = factor/m · ∂L/∂Z[L]."""
+        net, grads = self.net, self.grads
+        L, m = net.L, A0.shape[1]
+        ZL, g_L = buffers.Z[-1], net.activations[-1]
+        if net.output_pair is not None:
+            dZ = np.subtract(AL, Y, out=AL)  # A[L] is a fresh array: dZ[L] = c·(A[L] − Y)
+            dZ *= net.output_pair.constant * factor / m
+        else:
+            dZ = generic_output_delta(ZL, AL, Y, g_L, net.loss)[1]
+            dZ *= factor / m
+        for l in range(L, 0, -1):
+            W = net.params[f"W{l}"]
+            A_prev = buffers.A[l - 2] if l > 1 else A0
+            np.matmul(dZ, A_prev.T, out=grads[f"dW{l}"])
+            np.sum(dZ, axis=1, keepdims=True, out=grads[f"db{l}"])
+            if self.l2:
+                grads[f"dW{l}"] += (factor * self.l2 / m) * W
+            if l > 1:  # A[l−1] is done with: it becomes dA[l−1], then dZ[l−1]
+                dZ = _hidden_delta(net.activations[l - 2], W, dZ, buffers.Z[l - 2], A_prev)
+
+
+def _activate(g: Activation, Z: Array, A: Array) -> None:
+    """A = g(Z) into A: in place for relu, through the catalog for the others."""
+    if g is RELU:
+        np.maximum(Z, 0, out=A)
+    else:
+        np.copyto(A, g.forward(Z))
+
+
+def _hidden_delta(g: Activation, W: Array, dZ_next: Array, Z: Array, A: Array) -> Array:
+    """dZ[l] = (W[l+1]ᵀ·dZ[l+1]) ⊙ g'(Z[l]), written over A[l] (Z[l] is spent too)."""
+    if g is RELU:
+        derivative = np.greater(Z, 0, out=Z)  # relu'(Z) = 1 where Z > 0, else 0
+    else:
+        derivative = g.derivative(Z, A)  # before A is overwritten
+    dA = np.matmul(W.T, dZ_next, out=A)
+    dA *= derivative
+    return dA

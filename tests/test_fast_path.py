@@ -1,0 +1,162 @@
+"""The fast path of fit agrees with the readable reference path, and with PyTorch."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import pytest
+import torch
+
+import chainrule as cr
+from chainrule.training import fast, trainer
+from chainrule.training.batches import mini_batches
+
+PAIRS = [
+    ("relu", "sigmoid", "bce"),  # fused
+    ("tanh", "softmax", "cce"),  # fused, softmax output
+    ("relu", "identity", "mse"),  # fused with c = 2
+    ("sigmoid", "tanh", "mse"),  # generic route, no relu kernels
+    ("leaky_relu", "sigmoid", "mse"),  # generic route
+]
+
+
+def _data(dims: list[int], output: str, m: int = 50, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((dims[0], m))
+    if output == "softmax":
+        Y = np.eye(dims[-1])[:, rng.integers(0, dims[-1], m)]
+    elif output == "sigmoid":
+        Y = (rng.random((dims[-1], m)) < 0.5).astype(np.float64)
+    else:
+        Y = np.tanh(rng.standard_normal((dims[-1], m)))
+    return X, Y
+
+
+class _Spy(fast.FastSteps):
+    instances: ClassVar[list[fast.FastSteps]] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _Spy.instances.append(self)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    _Spy.instances = []
+    monkeypatch.setattr(trainer, "FastSteps", _Spy)
+    return _Spy.instances
+
+
+def _train(reference: bool, monkeypatch, hidden, output, loss, **fit_args):
+    dims = [4, 6, 5, 3]
+    X, Y = _data(dims, output)
+    net = cr.Network(dims, hidden=hidden, output=output, loss=loss, seed=2)
+    with monkeypatch.context() as patch:
+        if reference:
+            patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+        history = net.fit(X, Y, epochs=1, verbose=0, seed=5, **fit_args)
+    return net, history
+
+
+@pytest.mark.parametrize(("hidden", "output", "loss"), PAIRS)
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+@pytest.mark.parametrize("batch_size", [20, None])
+def test_fast_path_gives_the_reference_parameters_after_one_epoch(
+    monkeypatch, spy, hidden, output, loss, optimizer, l2, batch_size
+):
+    args = dict(learning_rate=0.05, optimizer=optimizer, batch_size=batch_size, l2=l2)
+    fast_net, fast_history = _train(False, monkeypatch, hidden, output, loss, **args)
+    assert len(spy) == 1  # fit took the fast path
+    reference_net, reference_history = _train(True, monkeypatch, hidden, output, loss, **args)
+    assert len(spy) == 1  # … and the reference run did not
+    for key, value in reference_net.params.items():
+        np.testing.assert_allclose(fast_net.params[key], value, rtol=0, atol=1e-12, err_msg=key)
+    assert fast_history.cost == pytest.approx(reference_history.cost, rel=1e-12)
+    assert fast_history.metric == pytest.approx(reference_history.metric, rel=1e-12)
+
+
+def test_dropout_and_softmax_hidden_layers_take_the_reference_path(spy):
+    X, Y = _data([4, 6, 1], "sigmoid")
+    cr.Network([4, 6, 1]).fit(X, Y, 1, 0.1, keep_prob=0.8, verbose=0)
+    cr.Network([4, 6, 1], hidden="softmax").fit(X, Y, 1, 0.1, verbose=0)
+    assert spy == []
+
+
+def test_row_major_data_is_not_copied_and_float32_stays_float32(spy):
+    rng = np.random.default_rng(0)
+    X_rows = rng.standard_normal((64, 5), dtype=np.float32)  # examples as rows
+    Y = (rng.random((1, 64)) < 0.5).astype(np.float32)
+    net = cr.Network([5, 8, 1], seed=0, dtype=np.float32)
+    net.fit(X_rows.T, Y, epochs=2, learning_rate=0.1, optimizer="adam", batch_size=16, verbose=0)
+    (steps,) = spy
+    assert np.shares_memory(steps.X_rows, X_rows)  # X.T of row-major data: a free view
+    assert all(g.dtype == np.float32 for g in steps.grads.values())
+    assert all(p.dtype == np.float32 for p in net.params.values())
+    assert all(s.dtype == np.float32 for s in net.optimizer.state_arrays().values())
+    assert sorted(steps._buffers) == [16]  # allocated once, for the one batch size
+
+
+def _torch_epoch(weights, X, labels, order_batches, optimizer, lr):
+    """One epoch in PyTorch eager, float32, from the given (W, b), on the given batches."""
+    layers: list[torch.nn.Module] = []
+    for l, (W, b) in enumerate(weights, start=1):
+        linear = torch.nn.Linear(W.shape[1], W.shape[0])
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(W))
+            linear.bias.copy_(torch.from_numpy(b[:, 0]))
+        layers.append(linear)
+        if l < len(weights):
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    if optimizer == "sgd":
+        opt: torch.optim.Optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    X_rows = torch.from_numpy(np.ascontiguousarray(X.T))
+    y = torch.from_numpy(labels)
+    for batch in order_batches:
+        index = torch.from_numpy(np.arange(X.shape[1])[batch])
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(X_rows[index]), y[index]).backward()
+        opt.step()
+    return [
+        (layer.weight.detach().numpy(), layer.bias.detach().numpy()[:, None])
+        for layer in layers
+        if isinstance(layer, torch.nn.Linear)
+    ]
+
+
+def _cost64(weights, X, labels) -> float:
+    """J of a relu network with softmax and cross-entropy, in float64 (torch's own ops)."""
+    A = torch.from_numpy(X.T.astype(np.float64))
+    for l, (W, b) in enumerate(weights, start=1):
+        A = A @ torch.from_numpy(W.astype(np.float64)).T + torch.from_numpy(b[:, 0].astype(float))
+        if l < len(weights):
+            A = torch.relu(A)
+    return float(torch.nn.functional.cross_entropy(A, torch.from_numpy(labels)))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("batch_size", [32, None])
+def test_chainrule_and_torch_reach_the_same_cost_after_one_epoch(optimizer, batch_size):
+    rng = np.random.default_rng(1)
+    dims, m = [20, 16, 8, 3], 200
+    X = rng.standard_normal((dims[0], m), dtype=np.float32)
+    labels = rng.integers(0, 3, m)
+    net = cr.Network(dims, output="softmax", loss="cce", seed=0, dtype=np.float32)
+    weights = [(net.params[f"W{l}"].copy(), net.params[f"b{l}"].copy()) for l in (1, 2, 3)]
+    lr = 0.1 if optimizer == "sgd" else 0.01
+    net.fit(
+        X, labels[None, :], 1, lr, optimizer=optimizer, batch_size=batch_size, verbose=0, seed=3
+    )
+    batches = list(mini_batches(m, batch_size, np.random.default_rng(3)))
+    torch_weights = _torch_epoch(weights, X, labels, batches, optimizer, lr)
+    ours = [(net.params[f"W{l}"], net.params[f"b{l}"]) for l in (1, 2, 3)]
+    J0, J_ours, J_torch = (_cost64(w, X, labels) for w in (weights, ours, torch_weights))
+    assert J_ours < J0  # it trained
+    assert J_ours == pytest.approx(J_torch, rel=2e-6)  # float32 rounding, not an algorithm
+    for (W, b), (W_t, b_t) in zip(ours, torch_weights, strict=True):
+        np.testing.assert_allclose(W, W_t, atol=2e-5)
+        np.testing.assert_allclose(b, b_t, atol=2e-5)
