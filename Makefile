@@ -26,9 +26,11 @@ lint: $(STAMP)
 # the one OpenBLAS picks for this CPU (the report names it).
 bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/derive_bench.py
+	$(BIN)/python benchmarks/sklearn_bench.py
 
 wheel: $(STAMP)
-	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -w dist . 2>/dev/null || $(BIN)/python -m pip wheel --no-deps -w dist .
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

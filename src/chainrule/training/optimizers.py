@@ -206,16 +206,18 @@ class Adam(Optimizer):
     def _update(
         self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
     ) -> None:
+        # The bias corrections fold into two scalars (as torch.optim.Adam does), saving a
+        # pass over θ: α·v̂/(√ŝ + ε) = α·√(1 − β2ᵗ)/(1 − β1ᵗ) · v/(√s + ε·√(1 − β2ᵗ)).
         v, s = state["v"], state["s"]
         v *= self.beta1
         v += np.multiply(grad, 1 - self.beta1, out=work)
         s *= self.beta2
         np.multiply(grad, grad, out=work)
         s += np.multiply(work, 1 - self.beta2, out=work)
-        s_corrected = np.divide(s, 1 - self.beta2**self.t, out=work)
-        denominator = np.add(np.sqrt(s_corrected, out=work), self.epsilon, out=work)
-        step = np.divide(v, denominator, out=work)  # v / (√ŝ + ε); v̂ = v / (1 − β1ᵗ) below
-        theta -= np.multiply(step, alpha / (1 - self.beta1**self.t), out=work)
+        root = math.sqrt(1 - self.beta2**self.t)
+        denominator = np.add(np.sqrt(s, out=work), self.epsilon * root, out=work)
+        step = np.divide(v, denominator, out=work)
+        theta -= np.multiply(step, alpha * root / (1 - self.beta1**self.t), out=work)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
