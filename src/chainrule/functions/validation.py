@@ -42,3 +42,15 @@ def as_float_matrix(
             f"first at {name}[{where[0]}, {where[1]}] = {array[where]}"
         )
     return array
+
+
+def check_integer(name: str, value: Any, minimum: int) -> int:
+    """``value`` as an int, or a ValueError unless it is an integer ≥ ``minimum`` (bools refused).
+
+    NumPy integers are accepted; floats are refused even when whole, so that a
+    misplaced argument (a learning rate given as ``epochs``) is caught.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        wanted = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
+        raise ValueError(f"{name} must be {wanted}, got {value!r}")
+    return int(value)

@@ -8,16 +8,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from chainrule.functions.validation import check_integer
+
 
 def check_batch_size(batch_size: int | None) -> int | None:
     """batch_size as given, or a ValueError unless it is a positive integer or None."""
-    if batch_size is not None and (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, int | np.integer)
-        or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-    return None if batch_size is None else int(batch_size)
+    return None if batch_size is None else check_integer("batch_size", batch_size, 1)
 
 
 def mini_batches(

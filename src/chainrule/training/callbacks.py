@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from chainrule.functions.validation import check_integer
+
 if TYPE_CHECKING:
     from chainrule.network import Network
     from chainrule.training.history import History
@@ -33,12 +35,7 @@ class EarlyStopping:
     restore_best: bool = True
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.patience, bool)
-            or not isinstance(self.patience, int)
-            or (self.patience < 1)
-        ):
-            raise ValueError(f"patience must be a positive integer, got {self.patience!r}")
+        check_integer("patience", self.patience, 1)
         if not 0 <= self.min_delta < float("inf"):
             raise ValueError(f"min_delta must be finite and ≥ 0, got {self.min_delta!r}")
 

@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from chainrule.functions.validation import check_integer
 from chainrule.network import check_gradients
 
 Array = NDArray[np.floating[Any]]
@@ -110,8 +111,7 @@ class Optimizer:
 
     def load_state(self, arrays: dict[str, Array], t: int, params: dict[str, Array]) -> None:
         """Restore the state saved by :meth:`state_arrays` for ``params``, checking every slot."""
-        if isinstance(t, bool) or not isinstance(t, int) or t < 0:
-            raise ValueError(f"optimizer step count t must be an integer ≥ 0, got {t!r}")
+        check_integer("optimizer step count t", t, 0)
         expected = {f"{name}.{slot}" for name in params for slot in self.slots} if t else set()
         if set(arrays) != expected:
             raise ValueError(

@@ -25,17 +25,13 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
+from chainrule.functions.validation import check_integer
 from chainrule.training.optimizers import check_learning_rate
 
 
 def _positive(name: str, value: float) -> None:
     if not (isinstance(value, int | float) and 0 < value < math.inf):
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-
-
-def _positive_int(name: str, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -63,7 +59,7 @@ class StepDecay(Schedule):
     def __post_init__(self) -> None:
         super().__post_init__()
         _positive("factor", self.factor)
-        _positive_int("every", self.every)
+        check_integer("every", self.every, 1)
 
     def __call__(self, epoch: int) -> float:
         return self.learning_rate * self.factor ** (epoch // self.every)
@@ -95,7 +91,7 @@ class InverseTimeDecay(Schedule):
     def __post_init__(self) -> None:
         super().__post_init__()
         _positive("decay_rate", self.decay_rate)
-        _positive_int("interval", self.interval)
+        check_integer("interval", self.interval, 1)
 
     def __call__(self, epoch: int) -> float:
         return self.learning_rate / (1 + self.decay_rate * (epoch // self.interval))

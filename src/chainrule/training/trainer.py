@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from chainrule.functions.validation import as_float_matrix
+from chainrule.functions.validation import as_float_matrix, check_integer
 from chainrule.training import metrics
 from chainrule.training.batches import check_batch_size, mini_batches
 from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
@@ -60,13 +60,6 @@ class TrainingDiverged(ValueError):
         self.epoch = epoch
         self.learning_rate = learning_rate
         self.history = history
-
-
-def check_epochs(epochs: int) -> int:
-    """epochs as an int, or a ValueError unless it is an integer ≥ 0."""
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
-        raise ValueError(f"epochs must be an integer ≥ 0, got {epochs!r}")
-    return int(epochs)
 
 
 def evaluate(net: Network, X: ArrayLike, Y: ArrayLike) -> tuple[float, float]:
@@ -283,7 +276,7 @@ def fit(
     """
     X_arr = net.check_input(X)
     Y_arr = net.check_targets(Y, X_arr.shape[1])
-    n_epochs = check_epochs(epochs)
+    n_epochs = check_integer("epochs", epochs, 0)
     schedule = as_schedule(learning_rate)
     step_size = check_batch_size(batch_size)
     lam = check_l2(l2)
