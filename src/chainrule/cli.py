@@ -7,12 +7,12 @@ check, the falling cost and the held-out accuracy.
 
 from __future__ import annotations
 
-import numpy as np
 import typer
 from rich.console import Console
 
 import chainrule as cr
 from chainrule.cli_training import register as register_training_commands
+from chainrule.training.trainer import evaluate
 
 app = typer.Typer(
     help="chainrule: neural networks by backpropagation, in Andrew Ng's notation.",
@@ -33,7 +33,8 @@ def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) 
         f"{data.n_x} standardized features; network {net.layer_dims}"
     )
     console.print("\n[bold]The output layer[/bold]")
-    console.print(cr.derive(net.loss, net.activations[-1]).text())
+    # markup=False: the formulas' brackets (dA[L], a[k]) are text, not rich styles.
+    console.print(cr.derive(net.loss, net.activations[-1]).text(), markup=False)
 
     check = cr.gradcheck(net, data.X_train[:, :32], data.Y_train[:, :32])
     verdict = "[green]ok[/green]" if check.passed() else "[red]FAILED[/red]"
@@ -47,7 +48,7 @@ def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) 
     history = net.fit(data.X_train, data.Y_train, epochs=epochs, learning_rate=learning_rate)
     for epoch in [*range(0, epochs, max(1, epochs // 6)), epochs - 1]:
         console.print(f"  epoch {epoch + 1:>4}  cost {history[epoch]:.5f}")
-    accuracy = float(np.mean(net.predict(data.X_test) == data.Y_test))
+    _, accuracy = evaluate(net, data.X_test, data.Y_test)
     console.print(f"\n[bold]Test accuracy[/bold]: {accuracy:.2%}")
     return accuracy
 
