@@ -76,6 +76,15 @@ def test_a_custom_loss_cannot_be_saved(tmp_path):
     assert not (tmp_path / "m.npz").exists()
 
 
+def test_a_custom_function_named_like_a_catalog_one_cannot_be_saved(tmp_path):
+    # Saved by name, it would come back as the catalog's tanh: a different function.
+    impostor = cr.Activation("tanh", np.tanh, lambda Z, A: 2 - A * A, lambda sp, z: sp.tanh(z))
+    net = cr.Network([2, 3, 1], hidden=impostor, output="sigmoid", loss="bce")
+    with pytest.raises(ValueError, match="cannot save the custom activation 'tanh'"):
+        cr.save(net, tmp_path / "m.npz")
+    assert not (tmp_path / "m.npz").exists()
+
+
 def _members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}

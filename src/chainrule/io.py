@@ -60,14 +60,14 @@ class ModelFileError(ValueError):
 
 def _describe_function(entry: Activation | Loss, kind: str) -> dict[str, Any]:
     catalog: Any = ACTIVATIONS if kind == "activation" else LOSSES
-    if entry.name not in catalog.names() or catalog.lookup(entry.name, **entry.params).params != (
-        entry.params
-    ):
+    try:
+        name, params = catalog.reference(entry)
+    except ValueError:
         raise ValueError(
             f"cannot save the custom {kind} {entry.name!r}: only catalog {kind}s can be "
             "described in a model file"
-        )
-    return {"name": entry.name, "params": dict(entry.params)}
+        ) from None
+    return {"name": name, "params": params}
 
 
 def describe(net: Network) -> dict[str, Any]:

@@ -61,8 +61,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from chainrule.functions.activations import CATALOG as ACTIVATIONS
 from chainrule.functions.activations import SIGMOID, SOFTMAX, Activation, log_softmax
 from chainrule.functions.activations import activation as lookup_activation
+from chainrule.functions.losses import CATALOG as LOSSES
 from chainrule.functions.losses import HINGE, Loss
 from chainrule.functions.losses import loss as lookup_loss
 from chainrule.functions.pairs import NATURAL_PAIRS, choose_route
@@ -135,21 +137,15 @@ def _output_layer(
 
 def _by_name(function: Activation | Loss) -> tuple[str, dict[str, float]]:
     """The catalog name and settings that look ``function`` up again, or a TypeError."""
-    catalog = lookup_loss if isinstance(function, Loss) else lookup_activation
     try:
-        found = catalog(function.name, **function.params)
-    except (TypeError, ValueError):
-        found = None
-    # A fixed entry must be the catalog's own object; a family member (leaky_relu, huber)
-    # is rebuilt from its settings.
-    if found is None or not (
-        found is function or (function.params and found.params == function.params)
-    ):
+        if isinstance(function, Loss):
+            return LOSSES.reference(function)
+        return ACTIVATIONS.reference(function)
+    except ValueError:
         raise TypeError(
             f"cannot pickle a network with the custom function {function.name!r}: only "
             "catalog activations and losses travel by name"
-        )
-    return function.name, dict(function.params)
+        ) from None
 
 
 class _NetworkRecord:

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
-Entry = TypeVar("Entry")
+
+class CatalogEntry(Protocol):
+    """What a catalog holds: a named function with its settings."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def params(self) -> dict[str, float]: ...
+
+
+Entry = TypeVar("Entry", bound=CatalogEntry)
 
 
 class Catalog(Generic[Entry]):
@@ -55,3 +66,22 @@ class Catalog(Generic[Entry]):
             return self.fixed[key]
         known = ", ".join(self.names() + sorted(self.aliases))
         raise ValueError(f"unknown {self.kind} {name!r}; known: {known}")
+
+    def reference(self, entry: Entry) -> tuple[str, dict[str, float]]:
+        """The (name, settings) that look ``entry`` up again, or a ValueError for a custom one.
+
+        A fixed entry must be the catalog's own object (a custom function that
+        merely shares its name is not); a family member (``leaky_relu``,
+        ``huber``) is rebuilt from its settings. Model files and pickles name
+        functions this way, never storing code.
+        """
+        try:
+            found = self.lookup(entry.name, **entry.params)
+        except (TypeError, ValueError):
+            found = None
+        if found is None or not (found is entry or (entry.params and found.params == entry.params)):
+            raise ValueError(
+                f"{entry.name!r} is a custom {self.kind}: only the catalog's {self.kind}s "
+                "can be referred to by name and settings"
+            )
+        return entry.name, dict(entry.params)
