@@ -160,3 +160,56 @@ def test_chainrule_and_torch_reach_the_same_cost_after_one_epoch(optimizer, batc
     for (W, b), (W_t, b_t) in zip(ours, torch_weights, strict=True):
         np.testing.assert_allclose(W, W_t, atol=2e-5)
         np.testing.assert_allclose(b, b_t, atol=2e-5)
+
+
+def test_fit_gives_the_result_to_the_networks_own_arrays(spy):
+    X, Y = _data([4, 6, 5, 3], "softmax")
+    net = cr.Network([4, 6, 5, 3], output="softmax", loss="cce", seed=2)
+    own = dict(net.params)
+    before = {k: v.copy() for k, v in own.items()}
+    net.fit(X, Y, epochs=3, learning_rate=0.1, optimizer="adam", batch_size=16, verbose=0)
+    assert len(spy) == 1
+    for key, value in net.params.items():
+        assert value is own[key]  # the same arrays, now trained
+        assert not np.array_equal(value, before[key])
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_divergence_leaves_the_same_last_good_parameters_on_both_paths(monkeypatch, spy, optimizer):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5, 80))
+    Y = X[:2] * 3.0 + 1.0
+    results = []
+    for reference in (False, True):
+        net = cr.Network([5, 8, 2], hidden="relu", output="identity", loss="mse", seed=0)
+        own = dict(net.params)
+        with monkeypatch.context() as patch:
+            if reference:
+                patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+            with pytest.raises(cr.TrainingDiverged):
+                net.fit(X, Y, 100, 1e6 if optimizer == "sgd" else 1e200, optimizer, verbose=0)
+        assert all(net.params[k] is own[k] for k in own)
+        results.append(net)
+    assert len(spy) == 1
+    fast_net, reference_net = results
+    assert np.isfinite(fast_net.cost(X, Y))
+    for key, value in reference_net.params.items():
+        np.testing.assert_allclose(fast_net.params[key], value, rtol=1e-12, atol=0, err_msg=key)
+
+
+def test_an_error_in_a_callback_leaves_the_trained_parameters_in_the_networks_arrays(spy):
+    X, Y = _data([4, 6, 1], "sigmoid")
+
+    def fail_in_epoch_2(epoch, history, net):
+        if epoch == 1:
+            raise RuntimeError("stop here")
+
+    net = cr.Network([4, 6, 1], seed=3)
+    own = dict(net.params)
+    with pytest.raises(RuntimeError, match="stop here"):
+        net.fit(X, Y, 5, 0.1, "adam", batch_size=8, callbacks=[fail_in_epoch_2], verbose=0, seed=1)
+    two_epochs = cr.Network([4, 6, 1], seed=3)
+    two_epochs.fit(X, Y, 2, 0.1, "adam", batch_size=8, verbose=0, seed=1)
+    for key, value in two_epochs.params.items():
+        assert net.params[key] is own[key]
+        np.testing.assert_array_equal(net.params[key], value, err_msg=key)

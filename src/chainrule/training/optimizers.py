@@ -12,6 +12,11 @@ step count t = 1, 2, … (one per mini-batch)::
 The state (v, s and t) is kept per parameter name, starts at zero, has the
 parameter's dtype and is saved with the model (:func:`chainrule.save`).
 
+:meth:`Optimizer.step` updates each parameter of a dict in place;
+:meth:`Optimizer.step_flat` does the same arithmetic on all the parameters
+packed in one vector (:mod:`chainrule.training.flat`), which is how the fast
+path of fit trains.
+
 Examples
 --------
 >>> opt = optimizer("adam", beta1=0.8)
@@ -22,6 +27,7 @@ Adam(beta1=0.8, beta2=0.999, epsilon=1e-08)
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -29,6 +35,7 @@ from numpy.typing import NDArray
 
 from chainrule.functions.validation import check_integer
 from chainrule.network import check_gradients
+from chainrule.training.flat import FlatLayout, blocks
 
 Array = NDArray[np.floating[Any]]
 
@@ -54,6 +61,21 @@ def check_learning_rate(learning_rate: float) -> float:
     return float(learning_rate)
 
 
+@dataclass
+class _FlatState:
+    """step_flat's state: one vector per slot, a scratch vector, and the dict it fills.
+
+    ``state`` is the optimizer's per-name dict whose arrays are views of the
+    vectors; :meth:`Optimizer.load_state` replaces that dict, and the vectors
+    are then packed again from the loaded arrays.
+    """
+
+    layout: FlatLayout
+    vectors: dict[str, Array]
+    work: Array
+    state: dict[str, dict[str, Array]]
+
+
 class Optimizer:
     """The shared machinery: per-parameter state, the step count t, validation.
 
@@ -70,6 +92,9 @@ class Optimizer:
         # One scratch array per parameter, so that an update allocates nothing
         # (not part of the state: never saved).
         self._work: dict[str, Array] = {}
+        # step_flat's state: (layout, one vector per slot, scratch vector); the
+        # arrays in self.state are then views of those vectors.
+        self._flat: _FlatState | None = None
 
     def settings(self) -> dict[str, float]:
         """The hyperparameters (without the learning rate), as given to the constructor."""
@@ -91,12 +116,69 @@ class Optimizer:
             work = self._work.get(name)
             if work is None or work.shape != theta.shape or work.dtype != theta.dtype:
                 work = self._work[name] = np.empty_like(theta)
-            self._update(theta, grads[f"d{name}"], alpha, state, work)
+            self._update(theta, grads[f"d{name}"], alpha, state, work, theta)
+
+    def step_flat(
+        self, theta: Array, grad: Array, learning_rate: float, out: Array, layout: FlatLayout
+    ) -> None:
+        """One update of all the parameters packed in the vector θ, written into ``out``.
+
+        The arithmetic of :meth:`step`, for θ and dθ laid out by ``layout``,
+        walked in cache-sized blocks so that each block's passes run from the
+        cache. ``out`` may be θ itself (in place) or another vector, in which
+        case θ is left as it was. The state becomes one vector per slot; the
+        per-name arrays in ``state`` (what is saved) are views of it.
+        """
+        alpha = check_learning_rate(learning_rate)
+        state, work = self._flat_state(layout)
+        self.t += 1
+        for block in blocks(layout.size):
+            self._update(
+                theta[block],
+                grad[block],
+                alpha,
+                {slot: vector[block] for slot, vector in state.items()},
+                work[block],
+                out[block],
+            )
+
+    def _flat_state(self, layout: FlatLayout) -> tuple[dict[str, Array], Array]:
+        """The state as one vector per slot for ``layout``, packing the per-name state once."""
+        flat = self._flat
+        if flat is not None and flat.state is self.state and flat.layout == layout:
+            return flat.vectors, flat.work
+        vectors = {slot: np.zeros(layout.size, layout.dtype) for slot in self.slots}
+        views = {slot: layout.views(vector) for slot, vector in vectors.items()}
+        for slot, named in views.items():  # check everything before changing anything
+            for name, view in named.items():
+                saved = self.state.get(name, {}).get(slot)
+                if saved is not None and saved.shape != view.shape:
+                    raise ValueError(
+                        f"optimizer state {name}.{slot} is {saved.shape}, but {name} is "
+                        f"{view.shape}: this optimizer was used with another network"
+                    )
+        for slot, named in views.items():
+            for name, view in named.items():
+                saved = self.state.get(name, {}).get(slot)
+                if saved is not None:
+                    np.copyto(view, saved)
+                self.state.setdefault(name, {})[slot] = view
+        self._flat = _FlatState(layout, vectors, layout.empty(), self.state)
+        return vectors, self._flat.work
 
     def _update(
-        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+        self,
+        theta: Array,
+        grad: Array,
+        alpha: float,
+        state: dict[str, Array],
+        work: Array,
+        out: Array,
     ) -> None:
-        """Update θ in place; ``work`` is scratch of θ's shape, so no temporary is allocated."""
+        """Write the updated θ into ``out`` (θ itself for in place) and update the state.
+
+        ``work`` is scratch of θ's shape, so no temporary is allocated.
+        """
         raise NotImplementedError
 
     # -- saving and restoring the state ------------------------------------------
@@ -135,9 +217,15 @@ class SGD(Optimizer):
     name = "sgd"
 
     def _update(
-        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+        self,
+        theta: Array,
+        grad: Array,
+        alpha: float,
+        state: dict[str, Array],
+        work: Array,
+        out: Array,
     ) -> None:
-        theta -= np.multiply(grad, alpha, out=work)
+        np.subtract(theta, np.multiply(grad, alpha, out=work), out=out)
 
 
 class Momentum(Optimizer):
@@ -154,12 +242,18 @@ class Momentum(Optimizer):
         return {"beta": self.beta}
 
     def _update(
-        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+        self,
+        theta: Array,
+        grad: Array,
+        alpha: float,
+        state: dict[str, Array],
+        work: Array,
+        out: Array,
     ) -> None:
         v = state["v"]
         v *= self.beta
         v += np.multiply(grad, 1 - self.beta, out=work)
-        theta -= np.multiply(v, alpha, out=work)
+        np.subtract(theta, np.multiply(v, alpha, out=work), out=out)
 
 
 class RMSprop(Optimizer):
@@ -177,7 +271,13 @@ class RMSprop(Optimizer):
         return {"beta": self.beta, "epsilon": self.epsilon}
 
     def _update(
-        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+        self,
+        theta: Array,
+        grad: Array,
+        alpha: float,
+        state: dict[str, Array],
+        work: Array,
+        out: Array,
     ) -> None:
         s = state["s"]
         s *= self.beta
@@ -185,7 +285,7 @@ class RMSprop(Optimizer):
         s += np.multiply(work, 1 - self.beta, out=work)
         denominator = np.add(np.sqrt(s, out=work), self.epsilon, out=work)  # √s + ε
         step = np.divide(grad, denominator, out=work)
-        theta -= np.multiply(step, alpha, out=work)
+        np.subtract(theta, np.multiply(step, alpha, out=work), out=out)
 
 
 class Adam(Optimizer):
@@ -204,7 +304,13 @@ class Adam(Optimizer):
         return {"beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
 
     def _update(
-        self, theta: Array, grad: Array, alpha: float, state: dict[str, Array], work: Array
+        self,
+        theta: Array,
+        grad: Array,
+        alpha: float,
+        state: dict[str, Array],
+        work: Array,
+        out: Array,
     ) -> None:
         # The bias corrections fold into two scalars (as torch.optim.Adam does), saving a
         # pass over θ: α·v̂/(√ŝ + ε) = α·√(1 − β2ᵗ)/(1 − β1ᵗ) · v/(√s + ε·√(1 − β2ᵗ)).
@@ -217,7 +323,8 @@ class Adam(Optimizer):
         root = math.sqrt(1 - self.beta2**self.t)
         denominator = np.add(np.sqrt(s, out=work), self.epsilon * root, out=work)
         step = np.divide(v, denominator, out=work)
-        theta -= np.multiply(step, alpha * root / (1 - self.beta1**self.t), out=work)
+        scaled = np.multiply(step, alpha * root / (1 - self.beta1**self.t), out=work)
+        np.subtract(theta, scaled, out=out)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -180,6 +180,7 @@ class ReferenceSteps:
     ) -> None:
         self.net, self.X, self.Y, self.l2, self.keep, self.rng = net, X, Y, l2, keep, rng
         self.scale = scale
+        self._good = {name: value.copy() for name, value in net.params.items()}
         self._batch: (
             tuple[Array, Array, list[LayerCache], list[Array] | None, Array | None] | None
         ) = None
@@ -207,6 +208,51 @@ class ReferenceSteps:
         self._batch = None
         grads = self.net._backward(AL, Y_batch, caches, self.l2, masks, batch_scale)
         optimizer.step(self.net.params, grads, alpha)
+
+    def checkpoint(self) -> None:
+        """The current parameters are good (their cost was finite): copy them aside."""
+        for name, value in self.net.params.items():
+            np.copyto(self._good[name], value)
+
+    def restore(self) -> None:
+        """Back to the parameters of the last :meth:`checkpoint`."""
+        for name, value in self._good.items():
+            np.copyto(self.net.params[name], value)
+
+    def finish(self) -> None:
+        """Nothing to hand back: this path updates the network's arrays in place."""
+
+
+def _epoch(
+    steps: ReferenceSteps | FastSteps,
+    batches: Iterator[slice | NDArray[Any]],
+    optimizer: Optimizer,
+    alpha: float,
+    running: metrics.RunningScore,
+    epoch: int,
+    history: History,
+) -> float:
+    """One pass over the mini-batches; returns the epoch's cost, the mean of J{t} by examples.
+
+    The divergence guard: a cost that is not finite, or parameters that are
+    not finite after the last step, restore the parameters of the last step
+    whose cost was finite and raise :class:`TrainingDiverged`.
+    """
+    total, m = 0.0, 0
+    for columns in batches:
+        cost, AL, Y_batch = steps.forward(columns)
+        if not math.isfinite(cost):
+            steps.restore()
+            raise TrainingDiverged(epoch, alpha, cost, history)
+        steps.checkpoint()
+        running.add(AL, Y_batch)
+        steps.step(optimizer, alpha)
+        total += cost * AL.shape[1]
+        m += AL.shape[1]
+    if not all(np.isfinite(value).all() for value in steps.net.params.values()):
+        steps.restore()
+        raise TrainingDiverged(epoch, alpha, math.nan, history)
+    return total / m
 
 
 def fit(
@@ -255,7 +301,11 @@ def fit(
         Stop when the validation cost (training cost without validation) has
         not improved for that many epochs; restores the best parameters.
     callbacks : callables ``callback(epoch, history, net)``
-        Called after every epoch; returning True stops training.
+        Called after every epoch; returning True stops training. They may
+        read ``net.params`` (and copy or save the network); while fit runs,
+        its entries can be views of the fast path's parameter vectors, and
+        the network's own arrays receive the result when fit returns or
+        raises.
     verbose : int
         0 is silent; otherwise a progress bar when the output is a terminal.
     seed : int or None
@@ -304,66 +354,44 @@ def fit(
         else ReferenceSteps(net, X_train, Y_train, lam, keep, rng, scale)
     )
     history = History(metrics.metric_name(net.loss))
-    last_good = {name: value.copy() for name, value in net.params.items()}
     best: tuple[float, dict[str, Array]] | None = None
-    with (
-        _progress(verbose, n_epochs, history.metric_name) as advance,
-        np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
-    ):
-        # Overflow is expected when training diverges; the guard below reports it.
-        for epoch in range(1, n_epochs + 1):
-            alpha = schedule(net.epochs_trained)
-            total = 0.0
-            running = metrics.RunningScore(net.loss, Y_train)
-            for columns in mini_batches(m, step_size, rng):
-                cost, AL, Y_batch = steps.forward(columns)
-                if not math.isfinite(cost):
-                    _restore(net, last_good, epoch, alpha, cost, history)
-                for name, value in net.params.items():
-                    np.copyto(last_good[name], value)
-                running.add(AL, Y_batch)
-                steps.step(chosen, alpha)
-                total += cost * AL.shape[1]
-            if not all(np.isfinite(value).all() for value in net.params.values()):
-                _restore(net, last_good, epoch, alpha, math.nan, history)
-            net.epochs_trained += 1
-            train_cost = total / m
-            history.cost.append(train_cost)
-            history.metric.append(running.value())
-            history.learning_rate.append(alpha)
-            monitored = train_cost
-            if val is not None:
-                val_cost, val_metric = _evaluate(net, *val)
-                history.val_cost.append(val_cost)
-                history.val_metric.append(val_metric)
-                monitored = val_cost
-            if advance is not None:
-                advance(history)
-            stop = any([bool(callback(epoch - 1, history, net)) for callback in callbacks])
-            if stopper is not None:
-                if best is None or monitored < best[0] - stopper.min_delta:
-                    best = (monitored, {k: v.copy() for k, v in net.params.items()})
-                    history.best_epoch = epoch - 1
-                elif history.best_epoch is not None and (
-                    epoch - 1 - history.best_epoch >= stopper.patience
-                ):
-                    history.stopped_early = stop = True
-            if stop:
-                break
+    try:
+        with (
+            _progress(verbose, n_epochs, history.metric_name) as advance,
+            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+        ):
+            # Overflow is expected when training diverges; the guard below reports it.
+            for epoch in range(1, n_epochs + 1):
+                alpha = schedule(net.epochs_trained)
+                running = metrics.RunningScore(net.loss, Y_train)
+                batches = mini_batches(m, step_size, rng)
+                train_cost = _epoch(steps, batches, chosen, alpha, running, epoch, history)
+                net.epochs_trained += 1
+                history.cost.append(train_cost)
+                history.metric.append(running.value())
+                history.learning_rate.append(alpha)
+                monitored = train_cost
+                if val is not None:
+                    val_cost, val_metric = _evaluate(net, *val)
+                    history.val_cost.append(val_cost)
+                    history.val_metric.append(val_metric)
+                    monitored = val_cost
+                if advance is not None:
+                    advance(history)
+                stop = any([bool(callback(epoch - 1, history, net)) for callback in callbacks])
+                if stopper is not None:
+                    if best is None or monitored < best[0] - stopper.min_delta:
+                        best = (monitored, {k: v.copy() for k, v in net.params.items()})
+                        history.best_epoch = epoch - 1
+                    elif history.best_epoch is not None and (
+                        epoch - 1 - history.best_epoch >= stopper.patience
+                    ):
+                        history.stopped_early = stop = True
+                if stop:
+                    break
+    finally:
+        steps.finish()  # the fast path hands the result to the network's own arrays
     if stopper is not None and stopper.restore_best and best is not None:
         for name, value in best[1].items():
             np.copyto(net.params[name], value)
     return history
-
-
-def _restore(
-    net: Network,
-    last_good: dict[str, Array],
-    epoch: int,
-    alpha: float,
-    cost: float,
-    history: History,
-) -> None:
-    for name, value in last_good.items():
-        np.copyto(net.params[name], value)
-    raise TrainingDiverged(epoch, alpha, cost, history)
