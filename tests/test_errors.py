@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -137,6 +138,18 @@ def test_nan_or_inf_in_X(net: cr.Network, bad: float) -> None:
     ):
         with pytest.raises(ValueError, match=re.escape("X[1, 2]")):
             call()
+
+
+def test_finite_entries_whose_sum_overflows_are_accepted_and_inf_minus_inf_is_not() -> None:
+    net = cr.Network([3, 2, 1], dtype=np.float32)
+    huge = np.full((3, 4), 3e38, dtype=np.float32)  # Σ overflows float32; each entry is finite
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from the check either
+        assert net.check_input(huge) is not None
+    X = np.zeros((3, 4))
+    X[0, 1], X[2, 3] = np.inf, -np.inf  # Σ is NaN, not ±inf
+    with pytest.raises(ValueError, match=re.escape("(2 entries), first at X[0, 1] = inf")):
+        net.check_input(X)
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])

@@ -33,8 +33,7 @@ def as_float_matrix(
                 f"of {n} features or {name}.reshape(1, {n}) for one unit over {n} examples"
             )
         raise ValueError(f"{name} must be 2-D (units, examples), got shape {array.shape}{hint}")
-    # min and max are NaN or ±inf exactly when some entry is: no temporary of X's size.
-    if array.size and not (np.isfinite(array.min()) and np.isfinite(array.max())):
+    if array.size and not _all_finite(array):
         bad = np.argwhere(~np.isfinite(array))[0]
         where = (int(bad[0]), int(bad[1]))
         raise ValueError(
@@ -42,6 +41,19 @@ def as_float_matrix(
             f"first at {name}[{where[0]}, {where[1]}] = {array[where]}"
         )
     return array
+
+
+def _all_finite(array: NDArray[Any]) -> bool:
+    """True when no entry is NaN or ±inf, without a temporary of the array's size.
+
+    One pass: the sum is finite when every entry is (NaN and inf propagate),
+    unless finite entries overflow it; only then do min and max decide, being
+    NaN or ±inf exactly when some entry is.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(array, axis=None)):
+            return True
+    return bool(np.isfinite(array.min()) and np.isfinite(array.max()))
 
 
 def check_integer(name: str, value: Any, minimum: int) -> int:
