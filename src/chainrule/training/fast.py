@@ -21,6 +21,8 @@ the same but the memory is not:
   however many layers there are. There are two θ vectors: a step reads one and
   writes θ − update into the other, so the parameters before the step, which
   the divergence guard must be able to return to, survive without a copy.
+  With plain sgd the backward pass writes α·dW[l], α·db[l] straight into the
+  other vector and one subtraction finishes the step, so there is no dθ.
 * Backward, the output rule of the network (fused c·(A − Y) for natural
   pairs, the generic chain rule otherwise) gives dZ[L], and the 1/m of
   dW = (1/m) dZ·A[l−1]ᵀ, db = (1/m) Σ dZ is folded into dZ[L] once; with plain
@@ -102,11 +104,10 @@ class FastSteps:
             [(params[f"W{l}"], params[f"b{l}"]) for l in range(1, net.L + 1)]
             for params in self._params
         )
-        self.grad = self.layout.empty()
-        self.grads = self.layout.views(self.grad, prefix="d")
-        self._grad_layers = [
-            (self.grads[f"dW{l}"], self.grads[f"db{l}"]) for l in range(1, net.L + 1)
-        ]
+        # dθ as one vector, made at the first step that needs it (plain sgd never does)
+        self.grad: Array | None = None
+        self.grads: dict[str, Array] = {}
+        self._gradient_layers: list[tuple[Array, Array]] = []
         self._own = dict(net.params)  # the network's arrays: they receive the result
         self._current = self._good = 0
         net.params.update(self._params[0])
@@ -169,16 +170,29 @@ class FastSteps:
         """Backward on the batch of the last ``forward``, then θ − update into the other vector."""
         if self._batch is None:
             raise RuntimeError("step() needs a forward() first")
-        folded = type(optimizer) is SGD
-        self._backward(*self._batch, alpha if folded else 1.0)
-        self._batch = None
+        batch, self._batch = self._batch, None
         theta, updated = self._theta[self._current], self._theta[1 - self._current]
-        if folded:  # the grads hold α·dθ already: θ − α·dθ
-            np.subtract(theta, self.grad, out=updated)
+        if type(optimizer) is SGD:
+            # α·dW[l], α·db[l] go straight into the other vector, which then becomes
+            # θ − α·dθ: plain sgd needs no gradient vector at all.
+            self._backward(*batch, alpha, into=self._layers[1 - self._current])
+            np.subtract(theta, updated, out=updated)
             optimizer.t += 1
         else:
-            optimizer.step_flat(theta, self.grad, alpha, updated, self.layout)
+            grad = self._gradient()
+            self._backward(*batch, 1.0, into=self._gradient_layers)
+            optimizer.step_flat(theta, grad, alpha, updated, self.layout)
         self._use(1 - self._current)
+
+    def _gradient(self) -> Array:
+        """dθ, allocated at the first call, with ``grads`` and the (dW[l], db[l]) views."""
+        if self.grad is None:
+            self.grad = self.layout.empty()
+            self.grads = self.layout.views(self.grad, prefix="d")
+            self._gradient_layers = [
+                (self.grads[f"dW{l}"], self.grads[f"db{l}"]) for l in range(1, self.net.L + 1)
+            ]
+        return self.grad
 
     def checkpoint(self) -> None:
         """The current parameters are good (their cost was finite): keep them until the next."""
@@ -198,8 +212,16 @@ class FastSteps:
         self._current = index
         self.net.params.update(self._params[index])
 
-    def _backward(self, buffers: _Buffers, A0: Array, Y: Array, AL: Array, factor: float) -> None:
-        """grads ← factor·(dW[l], db[l]) for the batch, from dZ[L] = factor/m · ∂L/∂Z[L]."""
+    def _backward(
+        self,
+        buffers: _Buffers,
+        A0: Array,
+        Y: Array,
+        AL: Array,
+        factor: float,
+        into: list[tuple[Array, Array]],
+    ) -> None:
+        """into[l − 1] ← factor·(dW[l], db[l]) for the batch, from dZ[L] = factor/m · ∂L/∂Z[L]."""
         net = self.net
         L, m = net.L, A0.shape[1]
         layers = self._layers[self._current]
@@ -212,7 +234,7 @@ class FastSteps:
             dZ *= factor / m
         for l in range(L, 0, -1):
             W = layers[l - 1][0]
-            dW, db = self._grad_layers[l - 1]
+            dW, db = into[l - 1]
             A_prev = buffers.A[l - 2] if l > 1 else A0
             np.matmul(dZ, A_prev.T, out=dW)
             np.matmul(dZ, buffers.ones, out=db[:, 0])  # db = Σ over the batch's columns
