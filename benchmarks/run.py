@@ -16,9 +16,13 @@ in the same order:
   permutation not timed: in its favour);
 * **gemm**: the matrix products of one epoch alone (Z = W·A forward,
   dW = dZ·A[l−1]ᵀ and dA[l−1] = Wᵀ·dZ backward, no dA[0]), in chainrule's
-  layout, into preallocated outputs: the floor the training loop sits on.
+  layout, into preallocated outputs: the floor the training loop sits on;
+* **update**: the optimizer's parameter updates of one epoch alone, as the
+  fast path makes them (θ − update from one flat vector into the other: one
+  subtraction for sgd, ``Optimizer.step_flat`` otherwise). GEMMs plus updates
+  are the work no implementation of the step can skip (the "floor" column).
 
-The runs are interleaved (chainrule, torch, sklearn, gemm, chainrule, …) with
+The runs are interleaved (chainrule, torch, sklearn, gemm, update, chainrule, …) with
 a pause between runs, because OpenBLAS threads keep spinning ~0.1 s after a
 call and would otherwise steal the next run's cores; each run is one epoch
 from the initial weights, and the table gives the median. Before timing, each
@@ -60,9 +64,12 @@ import numpy as np
 
 import chainrule as cr
 from chainrule.training.batches import mini_batches
+from chainrule.training.flat import FlatLayout
 
 RESULTS = Path(__file__).resolve().parent / "results"
-LIBRARIES = ("chainrule", "torch", "sklearn", "gemm")
+LIBRARIES = ("chainrule", "torch", "sklearn", "gemm", "update")
+#: What the chart draws: the three libraries and the matrix products alone.
+CHARTED = ("chainrule", "torch", "sklearn", "gemm")
 #: The timing does not depend on them; they are small enough that float32
 #: rounding stays rounding over a whole epoch. (Adam's step v̂/(√ŝ + ε) is ±α
 #: wherever a gradient is at rounding level, so at α = 1e-3 rounding grows into
@@ -367,11 +374,50 @@ class GemmRun:
         return []
 
 
+class UpdateRun:
+    """The optimizer's updates of one chainrule epoch alone, one per batch, as the fast path.
+
+    θ lives in two flat vectors; each step writes θ − update from one into the
+    other: sgd's one subtraction (the fast path writes α·dθ into the other
+    vector first), or ``step_flat`` for the other optimizers. The gradient is
+    a fixed vector: its values do not change the time. Like ``fit`` resuming,
+    the optimizer and its state are made once (not per epoch).
+    """
+
+    def __init__(self, problem: Problem, seed: int) -> None:
+        case = problem.case
+        net = _chainrule_network(case, seed)
+        self.layout = FlatLayout.of(net.params)
+        self.theta = (self.layout.empty(), self.layout.empty())
+        self.layout.pack(net.params, self.theta[0])
+        self.theta[1][...] = self.theta[0]
+        self.grad = np.random.default_rng(seed).standard_normal(self.layout.size, np.float32)
+        self.grad *= 1e-3
+        self.steps = len(case.batches)
+        self.optimizer = cr.training.optimizer(case.optimizer)
+        self.learning_rate = LEARNING_RATES[case.optimizer]
+
+    def reset(self) -> None:
+        pass
+
+    def epoch(self) -> None:
+        for step in range(self.steps):
+            theta, updated = self.theta[step % 2], self.theta[1 - step % 2]
+            if self.optimizer.name == "sgd":
+                np.subtract(theta, updated, out=updated)
+            else:
+                self.optimizer.step_flat(theta, self.grad, self.learning_rate, updated, self.layout)
+
+    def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return []
+
+
 RUNNERS: dict[str, Callable[[Problem, int], Any]] = {
     "chainrule": ChainruleRun,
     "torch": TorchRun,
     "sklearn": SklearnRun,
     "gemm": GemmRun,
+    "update": UpdateRun,
 }
 
 
@@ -423,7 +469,7 @@ def measure(case: Case, repeats: int, pause: float, seed: int) -> dict[str, Any]
     for name, run in runs.items():  # the check, which doubles as the warm-up
         run.reset()
         run.epoch()
-        if name != "gemm":
+        if name not in ("gemm", "update"):
             costs[name] = full_cost(problem, run.weights())
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
@@ -461,6 +507,7 @@ def measure(case: Case, repeats: int, pause: float, seed: int) -> dict[str, Any]
         "ratio_torch": median["chainrule"] / median["torch"],
         "ratio_sklearn": median["chainrule"] / median["sklearn"],
         "ratio_gemm": median["chainrule"] / median["gemm"],
+        "ratio_floor": median["chainrule"] / (median["gemm"] + median["update"]),
     }
 
 
@@ -564,8 +611,8 @@ def environment() -> dict[str, Any]:
 def table(results: list[dict[str, Any]]) -> str:
     header = (
         f"{'grid point':<36} {'chainrule':>10} {'torch':>9} {'sklearn':>9} {'gemm':>9} "
-        f"{'cr/torch':>8} {'cr/skl':>7} {'cr/gemm':>7} {'GFLOP/s':>8} {'mem cr/torch':>13} "
-        f"{'ΔJ max':>8}"
+        f"{'update':>9} {'cr/torch':>8} {'cr/skl':>7} {'cr/gemm':>7} {'cr/floor':>8} "
+        f"{'GFLOP/s':>8} {'mem cr/torch':>13} {'ΔJ max':>8}"
     )
     lines = [header, "-" * len(header)]
     for r in results:
@@ -578,9 +625,9 @@ def table(results: list[dict[str, Any]]) -> str:
         spread = max(J.values()) - min(J.values())
         lines.append(
             f"{r['label']:<36} {t['chainrule'] * 1e3:>8.1f}ms {t['torch'] * 1e3:>7.1f}ms "
-            f"{t['sklearn'] * 1e3:>7.1f}ms {t['gemm'] * 1e3:>7.1f}ms {r['ratio_torch']:>8.2f} "
-            f"{r['ratio_sklearn']:>7.2f} {r['ratio_gemm']:>7.2f} "
-            f"{r['gflops']['chainrule']:>8.1f} {mem:>13} {spread:>8.1e}"
+            f"{t['sklearn'] * 1e3:>7.1f}ms {t['gemm'] * 1e3:>7.1f}ms {t['update'] * 1e3:>7.1f}ms "
+            f"{r['ratio_torch']:>8.2f} {r['ratio_sklearn']:>7.2f} {r['ratio_gemm']:>7.2f} "
+            f"{r['ratio_floor']:>8.2f} {r['gflops']['chainrule']:>8.1f} {mem:>13} {spread:>8.1e}"
         )
     return "\n".join(lines)
 
@@ -601,7 +648,7 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
         "sklearn": "tab:blue",
         "gemm": "tab:gray",
     }
-    for i, name in enumerate(LIBRARIES):
+    for i, name in enumerate(CHARTED):
         relative = [r["median"][name] / r["median"]["torch"] for r in results]
         ax.bar(x + (i - 1.5) * width, relative, width, label=name, color=colors[name])
     ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
