@@ -12,8 +12,11 @@ in the same order:
   threads;
 * **sklearn**: ``MLPClassifier.partial_fit`` (same architecture, solver, batch
   size, ``alpha=0``), its ``coefs_``/``intercepts_`` set to the same initial
-  weights, given the epoch's examples already permuted (``shuffle=False``, the
-  permutation not timed: in its favour);
+  weights, given the examples in the epoch's order (``shuffle=False``); the
+  epoch takes them in that order from the row-major data first (``X.take``),
+  as ``MLPClassifier.fit`` shuffles each epoch and as chainrule and torch
+  gather each batch, so all three do the same work (a full batch is used in
+  order, uncopied, by all three);
 * **gemm**: the matrix products of one epoch alone (Z = W·A forward,
   dW = dZ·A[l−1]ᵀ and dA[l−1] = Wᵀ·dZ backward, no dA[0]), in chainrule's
   layout, into preallocated outputs: the floor the training loop sits on;
@@ -292,8 +295,7 @@ class SklearnRun:
 
         case = problem.case
         self.problem = problem
-        self.X = np.ascontiguousarray(problem.X_rows[problem.order])
-        self.y = problem.labels[problem.order]
+        self.X, self.y = problem.X_rows, problem.labels
         self.clf = MLPClassifier(
             hidden_layer_sizes=case.dims[1:-1],
             activation="relu",
@@ -328,7 +330,10 @@ class SklearnRun:
         self.clf.t_ = 0
 
     def epoch(self) -> None:
-        self.clf.partial_fit(self.X, self.y)
+        X, y = self.X, self.y
+        if self.problem.case.batch_size is not None:
+            X, y = X.take(self.problem.order, axis=0), y.take(self.problem.order)
+        self.clf.partial_fit(X, y)
 
     def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return [
