@@ -37,8 +37,9 @@ less work.
 Peak memory: each library trains one epoch in its own subprocess; the peak
 resident set size (VmHWM) is reset through /proc/self/clear_refs once the
 data and the model exist, and the reported figure is VmHWM after the epoch
-minus VmRSS before it: the memory the training itself added. For chainrule,
-the tracemalloc peak of the same epoch (NumPy's allocations) is given too.
+minus VmRSS before it: the memory the training itself added, the median of
+three such processes per library. For chainrule, the tracemalloc peak of the
+same epoch (NumPy's allocations) is given too.
 
 Run::
 
@@ -547,30 +548,43 @@ def memory_child(name: str, case: Case, seed: int, traced: bool) -> dict[str, An
     return {"peak_added_kib": _rss_kib("VmHWM") - before}
 
 
+#: Fresh processes per library for the resident-set figure, whose median is reported:
+#: at a few hundred KiB a single process's figure moves by a third with where its
+#: allocator happens to find pages.
+MEMORY_RUNS = 3
+
+
 def measure_memory(case: Case, seed: int) -> dict[str, Any]:
     memory: dict[str, Any] = {}
     jobs = [("chainrule", False), ("torch", False), ("sklearn", False), ("chainrule", True)]
     for name, traced in jobs:
-        command = [
-            sys.executable,
-            __file__,
-            "--threads",
-            str(blas_threads()[0]),
-            "--memory-child",
-            name,
-            json.dumps(asdict(case)),
-            "--seed",
-            str(seed),
-            *(["--traced"] if traced else []),
-        ]
-        out = subprocess.run(command, capture_output=True, text=True, check=False)
-        if out.returncode != 0:
-            raise RuntimeError(f"memory run of {name} on {case.label} failed:\n{out.stderr}")
-        result = json.loads(out.stdout.strip().splitlines()[-1])
         key = "chainrule_tracemalloc" if traced else name
-        memory[key] = next(iter(result.values()))
+        memory[key] = statistics.median(
+            _memory_run(name, case, seed, traced) for _ in range(1 if traced else MEMORY_RUNS)
+        )
     memory["ratio_torch"] = memory["chainrule"] / max(memory["torch"], 1)
     return memory
+
+
+def _memory_run(name: str, case: Case, seed: int, traced: bool) -> int:
+    """One fresh process's figure in KiB: the peak added to the resident set, or tracemalloc's."""
+    command = [
+        sys.executable,
+        __file__,
+        "--threads",
+        str(blas_threads()[0]),
+        "--memory-child",
+        name,
+        json.dumps(asdict(case)),
+        "--seed",
+        str(seed),
+        *(["--traced"] if traced else []),
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"memory run of {name} on {case.label} failed:\n{out.stderr}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return int(next(iter(result.values())))
 
 
 # -- report -----------------------------------------------------------------------------
