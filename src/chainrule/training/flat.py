@@ -29,8 +29,10 @@ from numpy.typing import NDArray
 Array = NDArray[np.floating[Any]]
 
 #: Elements per block when an update walks θ in blocks (see :func:`blocks`):
-#: 16,384 float32 are 64 KiB an array, so the half dozen arrays an Adam step
-#: touches stay in a core's L2 cache through all of its passes.
+#: 262,144 float32 are 1 MiB an array, so the half dozen arrays of an Adam step
+#: stay in the L3 cache through its twelve passes. On the benchmark's large
+#: network smaller blocks were slower (more calls) and one block for all of θ
+#: too (the arrays no longer fit the cache).
 BLOCK = 262_144
 
 
