@@ -108,3 +108,32 @@ def test_mini_batches_are_the_generators_permutation_in_int32():
         np.testing.assert_array_equal(
             np.concatenate(batches), np.random.default_rng(4).permutation(m)
         )
+
+
+def test_a_copied_network_keeps_training_its_own_optimizer_state():
+    """After net.copy() the clone's per-name state, what save writes, keeps up with training."""
+    rng = np.random.default_rng(2)
+    X, Y = rng.standard_normal((3, 40)), (rng.random((1, 40)) < 0.5).astype(float)
+    net = cr.Network([3, 4, 1], seed=0)
+    net.fit(X, Y, 2, 0.05, "adam", batch_size=8, verbose=0, seed=1)
+    clone = net.copy()
+    for trained in (net, clone):
+        trained.fit(X, Y, 2, 0.05, "adam", batch_size=8, verbose=0, seed=3)
+    for key, value in net.optimizer.state_arrays().items():
+        np.testing.assert_array_equal(clone.optimizer.state_arrays()[key], value, err_msg=key)
+    for key, value in net.params.items():
+        np.testing.assert_array_equal(clone.params[key], value, err_msg=key)
+
+
+def test_a_pickled_estimator_keeps_training_its_own_optimizer_state():
+    import pickle
+
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((40, 3)), (rng.random(40) < 0.5).astype(int)
+    clf = cr.NetworkClassifier((4,), epochs=2, batch_size=8, random_state=0).fit(X, y)
+    clone = pickle.loads(pickle.dumps(clf))
+    for trained in (clf, clone):
+        trained.partial_fit(X, y)
+    state = clf.network_.optimizer.state_arrays()
+    for key, value in clone.network_.optimizer.state_arrays().items():
+        np.testing.assert_array_equal(value, state[key], err_msg=key)

@@ -100,6 +100,16 @@ class Optimizer:
         """The hyperparameters (without the learning rate), as given to the constructor."""
         return {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Copies and pickles keep the state per name and drop the scratch and the flat vectors.
+
+        A copied view is no longer a view, so a copy's flat vectors would drift
+        from its per-name state; the copy packs its own at its first step_flat.
+        """
+        kept = dict(self.__dict__)
+        kept["_work"], kept["_flat"] = {}, None
+        return kept
+
     def __repr__(self) -> str:
         settings = ", ".join(f"{key}={value!r}" for key, value in self.settings().items())
         return f"{type(self).__name__}({settings})"
