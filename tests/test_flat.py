@@ -137,3 +137,25 @@ def test_a_pickled_estimator_keeps_training_its_own_optimizer_state():
     state = clf.network_.optimizer.state_arrays()
     for key, value in clone.network_.optimizer.state_arrays().items():
         np.testing.assert_array_equal(value, state[key], err_msg=key)
+
+
+def test_an_array_assigned_into_the_state_is_what_step_flat_uses_next():
+    rng = np.random.default_rng(5)
+    params = _params()
+    layout = FlatLayout.of(params)
+    per_name, packed = optimizer("adam"), optimizer("adam")
+    theta = layout.empty()
+    layout.pack(params, theta)
+    for step in range(2):
+        grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
+        grad = layout.empty()
+        layout.pack({k[1:]: v for k, v in grads.items()}, grad)
+        if step == 1:  # "reset the momentum of W1": a new array in place of the old one
+            for opt in (per_name, packed):
+                opt.state["W1"]["v"] = np.zeros_like(params["W1"])
+        per_name.step(params, grads, 0.01)
+        packed.step_flat(theta, grad, 0.01, theta, layout)
+    for key, value in layout.views(theta).items():
+        np.testing.assert_array_equal(value, params[key], err_msg=key)
+    for key, value in packed.state_arrays().items():
+        np.testing.assert_array_equal(value, per_name.state_arrays()[key], err_msg=key)

@@ -63,17 +63,20 @@ def check_learning_rate(learning_rate: float) -> float:
 
 @dataclass
 class _FlatState:
-    """step_flat's state: one vector per slot, a scratch vector, and the dict it fills.
-
-    ``state`` is the optimizer's per-name dict whose arrays are views of the
-    vectors; :meth:`Optimizer.load_state` replaces that dict, and the vectors
-    are then packed again from the loaded arrays.
-    """
+    """step_flat's state: one vector per slot, their per-name views, and a scratch vector."""
 
     layout: FlatLayout
     vectors: dict[str, Array]
+    views: list[tuple[str, str, Array]]  # (name, slot, view of vectors[slot])
     work: Array
-    state: dict[str, dict[str, Array]]
+
+    def holds(self, state: dict[str, dict[str, Array]]) -> bool:
+        """True while every per-name array in ``state`` is still its view of the vectors.
+
+        :meth:`Optimizer.load_state`, or a user assigning an array into
+        ``state``, replaces some; the vectors are then packed again from them.
+        """
+        return all(state.get(name, {}).get(slot) is view for name, slot, view in self.views)
 
 
 class Optimizer:
@@ -155,7 +158,7 @@ class Optimizer:
     def _flat_state(self, layout: FlatLayout) -> tuple[dict[str, Array], Array]:
         """The state as one vector per slot for ``layout``, packing the per-name state once."""
         flat = self._flat
-        if flat is not None and flat.state is self.state and flat.layout == layout:
+        if flat is not None and flat.layout == layout and flat.holds(self.state):
             return flat.vectors, flat.work
         vectors = {slot: np.zeros(layout.size, layout.dtype) for slot in self.slots}
         views = {slot: layout.views(vector) for slot, vector in vectors.items()}
@@ -173,7 +176,10 @@ class Optimizer:
                 if saved is not None:
                     np.copyto(view, saved)
                 self.state.setdefault(name, {})[slot] = view
-        self._flat = _FlatState(layout, vectors, layout.empty(), self.state)
+        listed = [
+            (name, slot, view) for slot, named in views.items() for name, view in named.items()
+        ]
+        self._flat = _FlatState(layout, vectors, listed, layout.empty())
         return vectors, self._flat.work
 
     def _update(
