@@ -213,3 +213,42 @@ def test_an_error_in_a_callback_leaves_the_trained_parameters_in_the_networks_ar
     for key, value in two_epochs.params.items():
         assert net.params[key] is own[key]
         np.testing.assert_array_equal(net.params[key], value, err_msg=key)
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_a_callback_may_assign_new_parameter_arrays_on_either_path(monkeypatch, spy, fast_path):
+    X, Y = _data([4, 6, 1], "sigmoid")
+    replaced = {}
+
+    def reset_W2_after_epoch_1(epoch, history, net):
+        if epoch == 0:
+            replaced["W2"] = np.zeros_like(net.params["W2"])
+            net.params["W2"] = replaced["W2"]
+
+    results = []
+    for callbacks in ([reset_W2_after_epoch_1], []):
+        net = cr.Network([4, 6, 1], seed=3)
+        with monkeypatch.context() as patch:
+            if not fast_path:
+                patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+            if callbacks:
+                net.fit(X, Y, 3, 0.1, "adam", batch_size=8, callbacks=callbacks, verbose=0, seed=1)
+            else:  # the same run by hand: one epoch, W2 set to zeros, two more epochs
+                net.fit(X, Y, 1, 0.1, "adam", batch_size=8, verbose=0, seed=1)
+                net.params["W2"][...] = 0
+                net.fit(X, Y, 2, 0.1, "adam", batch_size=8, verbose=0)
+        results.append(net)
+    assert results[0].params["W2"] is replaced["W2"]  # the assigned array holds the result
+    for key, value in results[1].params.items():
+        np.testing.assert_allclose(results[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+    assert len(spy) == (3 if fast_path else 0)
+
+
+def test_a_callback_that_assigns_a_wrong_shape_is_told_which_parameter(spy):
+    X, Y = _data([4, 6, 1], "sigmoid")
+
+    def break_W1(epoch, history, net):
+        net.params["W1"] = np.zeros((2, 2))
+
+    with pytest.raises(ValueError, match=r"W1 was replaced during fit by an array of \(2, 2\)"):
+        cr.Network([4, 6, 1]).fit(X, Y, 2, 0.1, callbacks=[break_W1], verbose=0)

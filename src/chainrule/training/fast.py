@@ -147,6 +147,7 @@ class FastSteps:
 
         A[L] is valid until ``step``, which turns it into dZ[L] in place.
         """
+        self._adopt_assigned()
         if isinstance(columns, slice):
             X_rows, Y_rows = self.X_rows[columns], self.Y_rows[columns]
         else:
@@ -207,6 +208,26 @@ class FastSteps:
         for name, own in self._own.items():
             np.copyto(own, self._params[self._current][name])
         self.net.params.update(self._own)
+
+    def _adopt_assigned(self) -> None:
+        """Take in arrays assigned into ``net.params`` since the last step (by a callback).
+
+        Their values become the current parameters, and they are the arrays
+        that receive the result at :meth:`finish`, as on the reference path.
+        """
+        params, current = self.net.params, self._params[self._current]
+        for name, view in current.items():
+            assigned = params[name]
+            if assigned is view:
+                continue
+            if assigned.shape != view.shape or assigned.dtype != view.dtype:
+                raise ValueError(
+                    f"{name} was replaced during fit by an array of {assigned.shape} "
+                    f"{assigned.dtype}; it must stay {view.shape} {view.dtype}"
+                )
+            np.copyto(view, assigned)
+            self._own[name] = assigned
+            params[name] = view
 
     def _use(self, index: int) -> None:
         self._current = index

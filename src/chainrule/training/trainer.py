@@ -302,10 +302,11 @@ def fit(
         not improved for that many epochs; restores the best parameters.
     callbacks : callables ``callback(epoch, history, net)``
         Called after every epoch; returning True stops training. They may
-        read ``net.params`` (and copy or save the network); while fit runs,
-        its entries can be views of the fast path's parameter vectors, and
-        the network's own arrays receive the result when fit returns or
-        raises.
+        read ``net.params`` (and copy or save the network), change its arrays
+        in place, or assign new arrays of the same shape and dtype. While fit
+        runs, its entries can be views of the fast path's parameter vectors;
+        the network's own arrays (the last ones assigned) receive the result
+        when fit returns or raises.
     verbose : int
         0 is silent; otherwise a progress bar when the output is a terminal.
     seed : int or None
