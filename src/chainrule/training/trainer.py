@@ -361,7 +361,7 @@ def fit(
             _progress(verbose, n_epochs, history.metric_name) as advance,
             np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
         ):
-            # Overflow is expected when training diverges; the guard below reports it.
+            # Overflow is expected when training diverges; _epoch's guard reports it.
             for epoch in range(1, n_epochs + 1):
                 alpha = schedule(net.epochs_trained)
                 running = metrics.RunningScore(net.loss, Y_train)
