@@ -95,8 +95,8 @@ class Optimizer:
         # One scratch array per parameter, so that an update allocates nothing
         # (not part of the state: never saved).
         self._work: dict[str, Array] = {}
-        # step_flat's state: (layout, one vector per slot, scratch vector); the
-        # arrays in self.state are then views of those vectors.
+        # step_flat's vectors (one per slot, and a scratch); the arrays in
+        # self.state are then views of them.
         self._flat: _FlatState | None = None
 
     def settings(self) -> dict[str, float]:
