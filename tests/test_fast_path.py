@@ -252,3 +252,21 @@ def test_a_callback_that_assigns_a_wrong_shape_is_told_which_parameter(spy):
 
     with pytest.raises(ValueError, match=r"W1 was replaced during fit by an array of \(2, 2\)"):
         cr.Network([4, 6, 1]).fit(X, Y, 2, 0.1, callbacks=[break_W1], verbose=0)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_logistic_regression_without_hidden_layers_takes_the_fast_path_too(
+    monkeypatch, spy, optimizer
+):
+    X, Y = _data([4, 1], "sigmoid", m=30)
+    nets = []
+    for reference in (False, True):
+        net = cr.Network([4, 1], seed=1)
+        with monkeypatch.context() as patch:
+            if reference:
+                patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+            net.fit(X, Y, 3, 0.1, optimizer, batch_size=7, verbose=0, seed=2)
+        nets.append(net)
+    assert len(spy) == 1
+    for key, value in nets[1].params.items():
+        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
