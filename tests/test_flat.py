@@ -30,11 +30,17 @@ def test_views_sit_end_to_end_in_the_order_of_the_parameters():
         np.testing.assert_array_equal(views[f"d{name}"], value)
 
 
-def test_a_layout_needs_one_dtype():
+def test_a_layout_needs_one_dtype_and_fit_says_which_parameter_differs():
     params = _params()
     params["b2"] = params["b2"].astype(np.float32)
-    with pytest.raises(ValueError, match=r"share a dtype.*float32.*float64"):
+    with pytest.raises(ValueError, match=r"share one dtype: W1 is float64, but b2 is float32"):
         FlatLayout.of(params)
+    net = cr.Network([5, 7, 3], seed=1)
+    net.params["W2"] = net.params["W2"].astype(np.float32)
+    X, Y = np.zeros((5, 4)), np.zeros((3, 4))
+    with pytest.raises(ValueError, match="but W2 is float32"):
+        net.fit(X, Y, 1, 0.1, verbose=0)
+    assert net.optimizer is None and net.rng is None  # refused before anything changed
 
 
 def test_blocks_cover_the_vector_once(monkeypatch):

@@ -87,15 +87,16 @@ class FastSteps:
     while fit runs: a step reads θ from one and writes the updated θ into the
     other, so the parameters before the step stay intact without a copy. They
     are what :meth:`restore` returns to when the next cost is not finite (the
-    divergence guard). ``net.params`` holds views of the current vector during
-    fit; :meth:`finish` copies the result into the network's own arrays.
+    divergence guard). ``layout`` is ``FlatLayout.of(net.params)``, which fit
+    makes before it changes anything (it checks that the parameters share a
+    dtype). ``net.params`` holds views of the current vector during fit;
+    :meth:`finish` copies the result into the network's own arrays.
     """
 
-    def __init__(self, net: Network, X: Array, Y: Array, l2: float) -> None:
-        self.net, self.l2 = net, l2
+    def __init__(self, net: Network, X: Array, Y: Array, l2: float, layout: FlatLayout) -> None:
+        self.net, self.l2, self.layout = net, l2, layout
         self.X_rows = np.ascontiguousarray(X.T)  # (m, n_x): free when X is a transposed view
         self.Y_rows = np.ascontiguousarray(Y.T)  # (m, n_L)
-        self.layout = FlatLayout.of(net.params)
         self._theta = (self.layout.empty(), self.layout.empty())
         self.layout.pack(net.params, self._theta[0])
         self._params = tuple(self.layout.views(theta) for theta in self._theta)

@@ -50,8 +50,13 @@ class FlatLayout:
         """The layout of ``params`` in their order; they must share one dtype."""
         dtypes = {value.dtype for value in params.values()}
         if len(dtypes) != 1:
+            first = next(iter(params.values())).dtype
+            others = [
+                f"{name} is {value.dtype}" for name, value in params.items() if value.dtype != first
+            ]
             raise ValueError(
-                f"the parameters of one network share a dtype, got {sorted(map(str, dtypes))}"
+                f"the parameters must share one dtype: {next(iter(params))} is {first}, "
+                f"but {', '.join(others)}"
             )
         shapes = tuple(value.shape for value in params.values())
         size = sum(value.size for value in params.values())

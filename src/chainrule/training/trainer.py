@@ -31,6 +31,7 @@ from chainrule.training.batches import check_batch_size, mini_batches
 from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
 from chainrule.training.fast import FastSteps
 from chainrule.training.fast import supports as fast_path_supports
+from chainrule.training.flat import FlatLayout
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.optimizers import optimizer as lookup_optimizer
@@ -345,14 +346,16 @@ def fit(
     scale = None
     if train_weights is not None:
         scale = train_weights * (train_weights.size / train_weights.sum())
+    # The fast path's flat layout; making it checks that the parameters share a dtype.
+    layout = FlatLayout.of(net.params) if scale is None and fast_path_supports(net, keep) else None
     # Every argument is valid: from here on the network's training state changes.
     net.rng, net.optimizer = rng, chosen
 
     m = X_train.shape[1]
     steps: ReferenceSteps | FastSteps = (
-        FastSteps(net, X_train, Y_train, lam)
-        if scale is None and fast_path_supports(net, keep)
-        else ReferenceSteps(net, X_train, Y_train, lam, keep, rng, scale)
+        ReferenceSteps(net, X_train, Y_train, lam, keep, rng, scale)
+        if layout is None
+        else FastSteps(net, X_train, Y_train, lam, layout)
     )
     history = History(metrics.metric_name(net.loss))
     best: tuple[float, dict[str, Array]] | None = None
