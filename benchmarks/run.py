@@ -394,9 +394,7 @@ class UpdateRun:
         case = problem.case
         net = _chainrule_network(case, seed)
         self.layout = FlatLayout.of(net.params)
-        self.theta = (self.layout.empty(), self.layout.empty())
-        self.layout.pack(net.params, self.theta[0])
-        self.theta[1][...] = self.theta[0]
+        self.theta = (self.layout.packed(net.params), self.layout.packed(net.params))
         self.grad = np.random.default_rng(seed).standard_normal(self.layout.size, np.float32)
         self.grad *= 1e-3
         self.steps = len(case.batches)

@@ -20,8 +20,7 @@ def test_views_sit_end_to_end_in_the_order_of_the_parameters():
     params = _params()
     layout = FlatLayout.of(params)
     assert layout.size == sum(v.size for v in params.values()) == 7 * 5 + 7 + 3 * 7 + 3
-    theta = layout.empty()
-    layout.pack(params, theta)
+    theta = layout.packed(params)
     np.testing.assert_array_equal(theta, np.concatenate([v.ravel() for v in params.values()]))
     views = layout.views(theta, prefix="d")
     assert list(views) == ["dW1", "db1", "dW2", "db2"]
@@ -58,12 +57,10 @@ def test_step_flat_is_step_on_each_parameter(monkeypatch, name, block):
     params = _params()
     layout = FlatLayout.of(params)
     per_name, packed = optimizer(name), optimizer(name)
-    theta = layout.empty()
-    layout.pack(params, theta)
+    theta = layout.packed(params)
     for step in range(3):
         grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
-        grad = layout.empty()
-        layout.pack({k[1:]: v for k, v in grads.items()}, grad)
+        grad = layout.packed(grads, prefix="d")
         per_name.step(params, grads, 0.01)
         if step == 1:  # out of place: θ stays as it was
             before = theta.copy()
@@ -92,8 +89,7 @@ def test_step_flat_packs_loaded_state_and_rejects_another_networks():
 
     resumed = optimizer("adam")
     resumed.load_state(saved, 1, params)
-    theta, grad = layout.empty(), np.ones(layout.size)
-    layout.pack(params, theta)
+    theta, grad = layout.packed(params), np.ones(layout.size)
     resumed.step_flat(theta, grad, 0.1, theta, layout)
     adam.step(params, grads, 0.1)
     for key, value in resumed.state_arrays().items():
@@ -150,12 +146,10 @@ def test_an_array_assigned_into_the_state_is_what_step_flat_uses_next():
     params = _params()
     layout = FlatLayout.of(params)
     per_name, packed = optimizer("adam"), optimizer("adam")
-    theta = layout.empty()
-    layout.pack(params, theta)
+    theta = layout.packed(params)
     for step in range(2):
         grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
-        grad = layout.empty()
-        layout.pack({k[1:]: v for k, v in grads.items()}, grad)
+        grad = layout.packed(grads, prefix="d")
         if step == 1:  # "reset the momentum of W1": a new array in place of the old one
             for opt in (per_name, packed):
                 opt.state["W1"]["v"] = np.zeros_like(params["W1"])

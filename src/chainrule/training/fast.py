@@ -97,8 +97,7 @@ class FastSteps:
         self.net, self.l2, self.layout = net, l2, layout
         self.X_rows = np.ascontiguousarray(X.T)  # (m, n_x): free when X is a transposed view
         self.Y_rows = np.ascontiguousarray(Y.T)  # (m, n_L)
-        self._theta = (self.layout.empty(), self.layout.empty())
-        self.layout.pack(net.params, self._theta[0])
+        self._theta = (layout.packed(net.params), layout.empty())
         self._params = tuple(self.layout.views(theta) for theta in self._theta)
         # (W[l], b[l]) of each vector, l = 1 … L, so the loops index rather than format names
         self._layers = tuple(

@@ -75,10 +75,12 @@ class FlatLayout:
             start = stop
         return views
 
-    def pack(self, arrays: Mapping[str, Array], flat: Array) -> None:
-        """Copy each of ``arrays`` (by name) into its place in ``flat``."""
-        for name, view in self.views(flat).items():
+    def packed(self, arrays: Mapping[str, Array], prefix: str = "") -> Array:
+        """A new vector holding each of ``arrays`` (named ``prefix + name``) in its place."""
+        flat = self.empty()
+        for name, view in self.views(flat, prefix).items():
             np.copyto(view, arrays[name])
+        return flat
 
 
 def blocks(size: int) -> Iterator[slice]:
