@@ -99,11 +99,7 @@ class FastSteps:
         self.Y_rows = np.ascontiguousarray(Y.T)  # (m, n_L)
         self._theta = (layout.packed(net.params), layout.empty())
         self._params = tuple(self.layout.views(theta) for theta in self._theta)
-        # (W[l], b[l]) of each vector, l = 1 … L, so the loops index rather than format names
-        self._layers = tuple(
-            [(params[f"W{l}"], params[f"b{l}"]) for l in range(1, net.L + 1)]
-            for params in self._params
-        )
+        self._layers = tuple(_by_layer(params, net.L) for params in self._params)
         # dθ as one vector, made at the first step that needs it (plain sgd never does)
         self.grad: Array | None = None
         self.grads: dict[str, Array] = {}
@@ -190,9 +186,7 @@ class FastSteps:
         if self.grad is None:
             self.grad = self.layout.empty()
             self.grads = self.layout.views(self.grad, prefix="d")
-            self._gradient_layers = [
-                (self.grads[f"dW{l}"], self.grads[f"db{l}"]) for l in range(1, self.net.L + 1)
-            ]
+            self._gradient_layers = _by_layer(self.grads, self.net.L, prefix="d")
         return self.grad
 
     def checkpoint(self) -> None:
@@ -263,6 +257,14 @@ class FastSteps:
                 dW += (factor * self.l2 / m) * W
             if l > 1:  # A[l−1] is done with: it becomes dA[l−1], then dZ[l−1]
                 dZ = _hidden_delta(net.activations[l - 2], W, dZ, buffers.Z[l - 2], A_prev)
+
+
+def _by_layer(views: dict[str, Array], L: int, prefix: str = "") -> list[tuple[Array, Array]]:
+    """[(W1, b1), …, (WL, bL)] from ``views`` (``dW1``, ``db1``, … with prefix "d").
+
+    The loops then index layers rather than format names every step.
+    """
+    return [(views[f"{prefix}W{l}"], views[f"{prefix}b{l}"]) for l in range(1, L + 1)]
 
 
 def _activate(g: Activation, Z: Array, A: Array, zeros: Array) -> None:
