@@ -161,24 +161,22 @@ class Optimizer:
         if flat is not None and flat.layout == layout and flat.holds(self.state):
             return flat.vectors, flat.work
         vectors = {slot: np.zeros(layout.size, layout.dtype) for slot in self.slots}
-        views = {slot: layout.views(vector) for slot, vector in vectors.items()}
-        for slot, named in views.items():  # check everything before changing anything
-            for name, view in named.items():
-                saved = self.state.get(name, {}).get(slot)
-                if saved is not None and saved.shape != view.shape:
-                    raise ValueError(
-                        f"optimizer state {name}.{slot} is {saved.shape}, but {name} is "
-                        f"{view.shape}: this optimizer was used with another network"
-                    )
-        for slot, named in views.items():
-            for name, view in named.items():
-                saved = self.state.get(name, {}).get(slot)
-                if saved is not None:
-                    np.copyto(view, saved)
-                self.state.setdefault(name, {})[slot] = view
         listed = [
-            (name, slot, view) for slot, named in views.items() for name, view in named.items()
+            (name, slot, view)
+            for slot, vector in vectors.items()
+            for name, view in layout.views(vector).items()
         ]
+        saved = [self.state.get(name, {}).get(slot) for name, slot, _ in listed]
+        for (name, slot, view), old in zip(listed, saved, strict=True):
+            if old is not None and old.shape != view.shape:  # check all before changing any
+                raise ValueError(
+                    f"optimizer state {name}.{slot} is {old.shape}, but {name} is "
+                    f"{view.shape}: this optimizer was used with another network"
+                )
+        for (name, slot, view), old in zip(listed, saved, strict=True):
+            if old is not None:
+                np.copyto(view, old)
+            self.state.setdefault(name, {})[slot] = view
         self._flat = _FlatState(layout, vectors, listed, layout.empty())
         return vectors, self._flat.work
 
