@@ -143,7 +143,6 @@ class FastSteps:
 
         A[L] is valid until ``step``, which turns it into dZ[L] in place.
         """
-        self._adopt_assigned()
         if isinstance(columns, slice):
             X_rows, Y_rows = self.X_rows[columns], self.Y_rows[columns]
         else:
@@ -203,8 +202,8 @@ class FastSteps:
             np.copyto(own, self._params[self._current][name])
         self.net.params.update(self._own)
 
-    def _adopt_assigned(self) -> None:
-        """Take in arrays assigned into ``net.params`` since the last step (by a callback).
+    def adopt_assigned(self) -> None:
+        """Take in arrays assigned into ``net.params`` since the last epoch (by a callback).
 
         Their values become the current parameters, and they are the arrays
         that receive the result at :meth:`finish`, as on the reference path.

@@ -220,6 +220,9 @@ class ReferenceSteps:
         for name, value in self._good.items():
             np.copyto(self.net.params[name], value)
 
+    def adopt_assigned(self) -> None:
+        """Nothing to take in: this path reads ``net.params`` as it is at every step."""
+
     def finish(self) -> None:
         """Nothing to hand back: this path updates the network's arrays in place."""
 
@@ -240,6 +243,7 @@ def _epoch(
     whose cost was finite and raise :class:`TrainingDiverged`.
     """
     total, m = 0.0, 0
+    steps.adopt_assigned()  # what the callbacks of the last epoch assigned into net.params
     for columns in batches:
         cost, AL, Y_batch = steps.forward(columns)
         if not math.isfinite(cost):
