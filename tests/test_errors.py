@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from chainrule.functions.validation import _all_finite
 
 
 @pytest.fixture
@@ -242,3 +243,19 @@ def test_fit_with_bad_labels_changes_nothing(net: cr.Network) -> None:
         net.fit(np.ones((3, 4)), one_hot_columns(4), epochs=2, learning_rate=0.1, batch_size=0)
     for key, value in net.params.items():
         np.testing.assert_array_equal(value, before[key])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_the_finiteness_check_agrees_with_isfinite_in_every_layout(dtype, layout) -> None:
+    rng = np.random.default_rng(3)
+    for trial in range(40):
+        rows = rng.standard_normal((9, 14)).astype(dtype) * 10.0 ** rng.integers(0, 38)
+        X = {"C": rows, "F": np.asfortranarray(rows), "strided": rows[:, ::2]}[layout]
+        for _ in range(trial % 3):  # none, one or two bad entries, anywhere
+            X[rng.integers(0, X.shape[0]), rng.integers(0, X.shape[1])] = rng.choice(
+                [np.nan, np.inf, -np.inf, np.finfo(dtype).max]
+            )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert _all_finite(X) == bool(np.isfinite(X).all()), (trial, X)
