@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import pickle
 from typing import ClassVar
 
 import numpy as np
@@ -95,7 +97,7 @@ def test_row_major_data_is_not_copied_and_float32_stays_float32(spy):
     assert all(g.dtype == np.float32 for g in steps.grads.values())
     assert all(p.dtype == np.float32 for p in net.params.values())
     assert all(s.dtype == np.float32 for s in net.optimizer.state_arrays().values())
-    assert sorted(steps._buffers) == [16]  # allocated once, for the one batch size
+    assert sorted(net.workspace.buffers) == [16]  # allocated once, for the one batch size
 
 
 def _torch_epoch(weights, X, labels, order_batches, optimizer, lr):
@@ -268,5 +270,88 @@ def test_logistic_regression_without_hidden_layers_takes_the_fast_path_too(
             net.fit(X, Y, 3, 0.1, optimizer, batch_size=7, verbose=0, seed=2)
         nets.append(net)
     assert len(spy) == 1
+    for key, value in nets[1].params.items():
+        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+
+
+def _reference_path(patch):
+    patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+
+
+def test_later_fits_reuse_the_workspace_and_keep_only_their_batch_sizes(monkeypatch, spy):
+    X, Y = _data([4, 6, 5, 3], "softmax", m=64)
+    fits = [("adam", 16), ("adam", 10), ("momentum", 10), ("sgd", None)]
+    nets = []
+    for reference in (False, True):
+        net = cr.Network([4, 6, 5, 3], output="softmax", loss="cce", seed=2)
+        workspaces = []
+        with monkeypatch.context() as patch:
+            if reference:
+                _reference_path(patch)
+            for optimizer, batch_size in fits:
+                net.fit(X, Y, 2, 0.05, optimizer, batch_size=batch_size, verbose=0, seed=4)
+                workspaces.append(net.workspace)
+        nets.append(net)
+        if reference:
+            assert workspaces == [None] * len(fits)
+    assert len(spy) == len(fits)
+    first, second, third, fourth = workspaces_fast = [steps.workspace for steps in spy]
+    assert sorted(first.buffers) == [16]
+    assert sorted(second.buffers) == [4, 10]  # 64 = 6·10 + 4; the 16s were let go
+    assert third.buffers == second.buffers and third.rows == second.rows  # the same arrays
+    assert sorted(fourth.buffers) == [64] and fourth.rows == {}  # a full batch needs no gather
+    for earlier, later in itertools.pairwise(workspaces_fast):
+        assert all(a is b for a, b in zip(earlier.theta, later.theta, strict=True))
+        assert later.grad is earlier.grad  # made by the first adam fit, kept since
+    assert all(third.buffers[B].Z[l] is second.buffers[B].Z[l] for B in (4, 10) for l in range(3))
+    for key, value in nets[1].params.items():
+        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+
+
+def test_the_workspace_holds_what_its_arrays_take():
+    dims, B, m = [5, 7, 3, 2], 8, 20  # batches of 8, 8 and 4
+    X, Y = _data(dims, "softmax", m=m)
+    net = cr.Network(dims, output="softmax", loss="cce", dtype=np.float32)
+    net.fit(X.astype(np.float32), Y, 1, 0.1, "adam", batch_size=B, verbose=0)
+    P = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(dims))
+    per_batch = sum(dims[1:]) + sum(dims[1:-1]) + 2 + dims[0] + dims[-1]  # Z, A, 0s, 1s, rows
+    assert net.workspace.nbytes() == 4 * (3 * P + per_batch * (B + 4))  # θ twice, dθ
+    net.workspace = None  # frees it; the next fit makes a new one
+    net.fit(X, Y, 1, 0.1, "sgd", batch_size=B, verbose=0)
+    assert net.workspace.grad is None  # plain sgd needs no gradient vector
+
+
+def test_copies_and_pickles_leave_the_workspace_out(spy):
+    X, Y = _data([4, 6, 1], "sigmoid")
+    net = cr.Network([4, 6, 1], seed=3)
+    net.fit(X, Y, 1, 0.1, "adam", batch_size=8, verbose=0)
+    assert net.workspace is not None
+    assert net.copy().workspace is None
+    estimator = cr.NetworkClassifier(hidden_layer_sizes=(6,), epochs=2, batch_size=8)
+    estimator.fit(X.T, Y[0].astype(int))
+    assert estimator.network_.workspace is not None
+    assert pickle.loads(pickle.dumps(estimator)).network_.workspace is None
+    assert net.workspace is not None  # the original keeps its own
+
+
+def test_a_fit_inside_a_callback_trains_the_same_network_as_on_the_reference_path(monkeypatch, spy):
+    X, Y = _data([4, 6, 5, 3], "softmax", m=40)
+
+    def one_more_fit(epoch, history, net):
+        if epoch == 0:
+            net.fit(X, Y, 2, 0.05, "sgd", batch_size=None, verbose=0)
+
+    nets = []
+    for reference in (False, True):
+        net = cr.Network([4, 6, 5, 3], output="softmax", loss="cce", seed=2)
+        with monkeypatch.context() as patch:
+            if reference:
+                _reference_path(patch)
+            net.fit(X, Y, 1, 0.05, "adam", batch_size=8, verbose=0)  # leaves a workspace
+            net.fit(X, Y, 3, 0.05, "adam", batch_size=8, callbacks=[one_more_fit], verbose=0)
+        nets.append(net)
+    outer, inner = spy[1:]
+    assert outer.workspace.theta[0] is spy[0].workspace.theta[0]
+    assert inner.workspace.theta[0] is not outer.workspace.theta[0]  # the inner fit made its own
     for key, value in nets[1].params.items():
         np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)

@@ -42,6 +42,7 @@ from chainrule.shapes import check_linear
 
 if TYPE_CHECKING:
     from chainrule.training.callbacks import Callback, EarlyStopping
+    from chainrule.training.fast import Workspace
     from chainrule.training.history import History
     from chainrule.training.optimizers import Optimizer
     from chainrule.training.schedules import Schedule
@@ -163,6 +164,9 @@ class Network:
         self.optimizer: Optimizer | None = None
         self.epochs_trained = 0
         self.rng: np.random.Generator | None = None
+        # The fast path's work arrays from the last fit, reused by the next one;
+        # None frees them (copies, pickles and saved models leave them out).
+        self.workspace: Workspace | None = None
 
     # -- shape and input checks ---------------------------------------------
 
@@ -383,6 +387,10 @@ class Network:
         the epoch's cost is the mean of the per-example costs seen during the
         epoch. See :func:`chainrule.training.trainer.fit` for every argument.
 
+        The fast path's work arrays (activations of a batch, a second
+        parameter vector, the gradient) stay in ``self.workspace`` so that the
+        next fit reuses them; ``self.workspace = None`` frees them.
+
         ``record=True`` keeps, after each epoch, the per-layer statistics of
         :meth:`inspect` on (X, Y) in ``self.recording`` (a
         :class:`chainrule.inspect.Recorder`: ``.table()``, ``.plot(path)``).
@@ -415,10 +423,14 @@ class Network:
         """Per layer on (X, Y): ‖dW‖, mean |dZ|, saturated units, dead ReLUs (a rich table)."""
         return inspect_network(self, X, Y)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The attributes without the workspace: scratch memory, not part of the model."""
+        return {**self.__dict__, "workspace": None}
+
     def copy(self, dtype: DTypeLike | None = None) -> Network:
         """An independent copy, optionally in another dtype (gradcheck uses float64)."""
         clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
+        clone.__dict__.update(self.__getstate__())
         clone.dtype = self.dtype if dtype is None else np.dtype(dtype)
         clone.params = {
             key: value.astype(clone.dtype, copy=True) for key, value in self.params.items()

@@ -157,7 +157,7 @@ class _NetworkRecord:
     """
 
     def __init__(self, network: Network) -> None:
-        state = dict(network.__dict__)
+        state = network.__getstate__()
         self.activations = [_by_name(g) for g in state.pop("activations")]
         self.loss = _by_name(state.pop("loss"))
         del state["output_pair"]  # rebuilt from the pair and ``fused``
@@ -165,6 +165,7 @@ class _NetworkRecord:
 
     def network(self) -> Network:
         network = object.__new__(Network)
+        network.workspace = None  # records pickled before there was one lack it
         network.__dict__.update(self.state)
         network.activations = [lookup_activation(name, **kw) for name, kw in self.activations]
         network.loss = lookup_loss(self.loss[0], **self.loss[1])

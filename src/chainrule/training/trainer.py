@@ -311,7 +311,8 @@ def fit(
         in place, or assign new arrays of the same shape and dtype. While fit
         runs, its entries can be views of the fast path's parameter vectors;
         the network's own arrays (the last ones assigned) receive the result
-        when fit returns or raises.
+        when fit returns or raises. Copy a parameter to keep it: the vectors
+        are the network's workspace, reused by its next fit.
     verbose : int
         0 is silent; otherwise a progress bar when the output is a terminal.
     seed : int or None
