@@ -314,8 +314,9 @@ def test_the_workspace_holds_what_its_arrays_take():
     net = cr.Network(dims, output="softmax", loss="cce", dtype=np.float32)
     net.fit(X.astype(np.float32), Y, 1, 0.1, "adam", batch_size=B, verbose=0)
     P = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(dims))
-    per_batch = sum(dims[1:]) + sum(dims[1:-1]) + 2 + dims[0] + dims[-1]  # Z, A, 0s, 1s, rows
-    assert net.workspace.nbytes() == 4 * (3 * P + per_batch * (B + 4))  # θ twice, dθ
+    per_batch = sum(dims[1:]) + 2 + dims[0] + dims[-1]  # Z (A is Z for relu), 0s, 1s, rows
+    mask = max(dims[1:-1])  # relu' as bytes, one buffer for the widest relu layer
+    assert net.workspace.nbytes() == 4 * (3 * P + per_batch * (B + 4)) + mask * (B + 4)
     net.workspace = None  # frees it; the next fit makes a new one
     net.fit(X, Y, 1, 0.1, "sgd", batch_size=B, verbose=0)
     assert net.workspace.grad is None  # plain sgd needs no gradient vector
@@ -353,5 +354,26 @@ def test_a_fit_inside_a_callback_trains_the_same_network_as_on_the_reference_pat
     outer, inner = spy[1:]
     assert outer.workspace.theta[0] is spy[0].workspace.theta[0]
     assert inner.workspace.theta[0] is not outer.workspace.theta[0]  # the inner fit made its own
+    for key, value in nets[1].params.items():
+        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+
+
+@pytest.mark.parametrize("batch_size", [16, None])
+def test_relu_layers_of_different_widths_share_one_mask_beside_other_activations(
+    monkeypatch, spy, batch_size
+):
+    dims, hidden = [4, 9, 5, 7, 3], ["relu", "tanh", "relu"]
+    X, Y = _data(dims, "softmax", m=40)
+    nets = []
+    for reference in (False, True):
+        net = cr.Network(dims, hidden=hidden, output="softmax", loss="cce", seed=2)
+        with monkeypatch.context() as patch:
+            if reference:
+                _reference_path(patch)
+            net.fit(X, Y, 3, 0.1, "momentum", batch_size=batch_size, verbose=0, seed=1)
+        nets.append(net)
+    (buffers, *_) = spy[0].workspace.buffers.values()
+    assert [A is Z for A, Z in zip(buffers.A, buffers.Z, strict=False)] == [True, False, True]
+    assert buffers.mask.shape[0] == 9 and buffers.mask.dtype == bool
     for key, value in nets[1].params.items():
         np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)

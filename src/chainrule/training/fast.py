@@ -12,10 +12,10 @@ the same but the memory is not:
   data, no copy is made at all.
 * Every Z[l], A[l] lives in a buffer allocated once per batch size and
   filled with ``out=``: Z[l] = W[l]·A[l−1] by ``np.matmul(out=)``, then
-  ``Z += b`` and the activation into A[l] (relu as max(Z, 0) against a row of
-  zeros, which NumPy runs twice as fast as against the scalar). BLAS reads
-  the transposed views through its transpose flags, so no hidden transposed
-  copy is made.
+  ``Z += b`` and the activation into A[l]. relu is max(Z, 0) in place, so
+  A[l] is Z[l]'s buffer (against a row of zeros, which NumPy runs twice as
+  fast as against the scalar). BLAS reads the transposed views through its
+  transpose flags, so no hidden transposed copy is made.
 * The parameters are views of one flat vector θ, the gradients of one vector
   dθ (:mod:`chainrule.training.flat`), so an update is a few NumPy calls
   however many layers there are. There are two θ vectors: a step reads one and
@@ -31,14 +31,15 @@ the same but the memory is not:
   inherits the factor. db[l] = dZ[l]·1 is a matrix-vector product (a fifth of
   the time of a reduction on small batches). dA[l] = W[l+1]ᵀ·dZ[l+1] is
   written over A[l] (which dW[l+1] has finished with) and
-  dZ[l] = dA[l] ⊙ g'(Z[l]) is formed there;
-  for relu, Z[l] becomes the 0/1 mask relu'(Z[l]) in place (relu'(0) = 0).
+  dZ[l] = dA[l] ⊙ g'(Z[l]) is formed there. For relu, g'(Z[l]) is first
+  taken from A[l] > 0 as a byte mask (relu'(0) = 0), one buffer shared by
+  the layers: a relu layer holds one float array and a quarter of one, not two.
   dA[0], which no parameter needs, is never formed.
 
 All these arrays, but not the examples, stay on the network after fit
 (:class:`Workspace`, ``net.workspace``) for the next fit to reuse: fresh
-memory costs the first touch of every page, which on the benchmark's full
-batch is a sixth of an epoch.
+memory costs the first touch of every page, about a tenth of an epoch on the
+benchmark's full batch (in a process that runs only chainrule).
 
 Dropout is not supported here (fit takes the reference path with it), nor a
 softmax hidden layer. Every other activation works: relu has its in-place
@@ -74,7 +75,8 @@ class _Buffers:
     """The work arrays of one batch size B."""
 
     Z: list[Array]  # Z[l] (n_l, B), l = 1 … L
-    A: list[Array]  # A[l] (n_l, B), l = 1 … L − 1; becomes dA[l], then dZ[l]
+    A: list[Array]  # A[l] (n_l, B), l < L, Z[l] itself for relu; becomes dA[l], then dZ[l]
+    mask: NDArray[np.bool_]  # (widest relu layer, B): relu'(Z[l]) as bytes, one layer at a time
     zeros: Array  # (1, B): relu's max(Z, 0) against an array runs twice as fast as against 0
     ones: Array  # (B,): db[l] = dZ[l]·1, one matrix-vector product instead of a reduction
 
@@ -103,9 +105,10 @@ class Workspace:
 
     def nbytes(self) -> int:
         """The memory the workspace holds, in bytes."""
-        arrays = [*self.theta, *([] if self.grad is None else [self.grad])]
+        arrays: list[NDArray[Any]] = [*self.theta, *([] if self.grad is None else [self.grad])]
         for buffers in self.buffers.values():
-            arrays += [*buffers.Z, *buffers.A, buffers.zeros, buffers.ones]
+            separate = [A for A, Z in zip(buffers.A, buffers.Z, strict=False) if A is not Z]
+            arrays += [*buffers.Z, *separate, buffers.mask, buffers.zeros, buffers.ones]
         for rows in self.rows.values():
             arrays += rows
         return sum(array.nbytes for array in arrays)
@@ -159,18 +162,16 @@ class FastSteps:
 
     def _buffers_for(self, B: int) -> _Buffers:
         """The work arrays for batch size B: this fit's, the last fit's, or new ones."""
-        dims, dtype = self.net.layer_dims, self.net.dtype
-        return _reuse(
-            self.workspace.buffers,
-            self._kept.buffers,
-            B,
-            lambda: _Buffers(
-                [np.empty((n, B), dtype) for n in dims[1:]],
-                [np.empty((n, B), dtype) for n in dims[1:-1]],
-                np.zeros((1, B), dtype),
-                np.ones(B, dtype),
-            ),
-        )
+        return _reuse(self.workspace.buffers, self._kept.buffers, B, lambda: self._new_buffers(B))
+
+    def _new_buffers(self, B: int) -> _Buffers:
+        """Z[l] for every layer; A[l] only where it is not Z[l] (relu works in place)."""
+        dims, dtype, hidden = self.net.layer_dims, self.net.dtype, self.net.activations[:-1]
+        Z = [np.empty((n, B), dtype) for n in dims[1:]]
+        A = [Z_l if g is RELU else np.empty_like(Z_l) for g, Z_l in zip(hidden, Z, strict=False)]
+        widest = max((n for g, n in zip(hidden, dims[1:], strict=False) if g is RELU), default=0)
+        mask = np.empty((widest, B), bool)
+        return _Buffers(Z, A, mask, np.zeros((1, B), dtype), np.ones(B, dtype))
 
     def _forward(self, buffers: _Buffers, A0: Array) -> tuple[Array, Array]:
         """Z[l] = W[l]·A[l−1] + b[l], A[l] = g[l](Z[l]) into the buffers; returns (Z[L], A[L])."""
@@ -311,7 +312,8 @@ class FastSteps:
             if self.l2:
                 dW += (factor * self.l2 / m) * W
             if l > 1:  # A[l−1] is done with: it becomes dA[l−1], then dZ[l−1]
-                dZ = _hidden_delta(net.activations[l - 2], W, dZ, buffers.Z[l - 2], A_prev)
+                g = net.activations[l - 2]
+                dZ = _hidden_delta(g, W, dZ, buffers.Z[l - 2], A_prev, buffers.mask)
 
 
 def _reuse(mine: dict[K, V], kept: dict[K, V], key: K, make: Callable[[], V]) -> V:
@@ -332,17 +334,23 @@ def _by_layer(views: dict[str, Array], L: int, prefix: str = "") -> list[tuple[A
 
 
 def _activate(g: Activation, Z: Array, A: Array, zeros: Array) -> None:
-    """A = g(Z) into A: max(Z, 0) for relu, through the catalog for the others."""
+    """A = g(Z) into A: max(Z, 0) for relu (in place, A is Z), the catalog for the others."""
     if g is RELU:
         np.maximum(Z, zeros, out=A)
     else:
         np.copyto(A, g.forward(Z))
 
 
-def _hidden_delta(g: Activation, W: Array, dZ_next: Array, Z: Array, A: Array) -> Array:
-    """dZ[l] = (W[l+1]ᵀ·dZ[l+1]) ⊙ g'(Z[l]), written over A[l] (Z[l] is spent too)."""
+def _hidden_delta(
+    g: Activation, W: Array, dZ_next: Array, Z: Array, A: Array, mask: NDArray[np.bool_]
+) -> Array:
+    """dZ[l] = (W[l+1]ᵀ·dZ[l+1]) ⊙ g'(Z[l]), written over A[l] (Z[l] is spent too).
+
+    relu'(Z) is 1 where A = max(Z, 0) > 0, else 0 (relu'(0) = 0), taken as bytes
+    before dA overwrites A: a byte mask is written in half the time of a float one.
+    """
     if g is RELU:
-        derivative = np.greater(Z, 0, out=Z)  # relu'(Z) = 1 where Z > 0, else 0
+        derivative = np.greater(A, 0, out=mask[: A.shape[0]])
     else:
         derivative = g.derivative(Z, A)  # before A is overwritten
     dA = np.matmul(W.T, dZ_next, out=A)
