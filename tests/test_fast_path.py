@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import pickle
+import weakref
 from typing import ClassVar
 
 import numpy as np
@@ -377,3 +379,22 @@ def test_relu_layers_of_different_widths_share_one_mask_beside_other_activations
     assert buffers.mask.shape[0] == 9 and buffers.mask.dtype == bool
     for key, value in nets[1].params.items():
         np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+
+
+def test_a_fit_lets_go_of_the_last_fits_other_batch_sizes_before_it_trains():
+    X, Y = _data([4, 6, 5, 3], "softmax", m=64)
+    net = cr.Network([4, 6, 5, 3], output="softmax", loss="cce", seed=2)
+    net.fit(X, Y, 1, 0.05, "adam", batch_size=16, verbose=0)
+    old = weakref.ref(net.workspace.buffers[16].Z[0])
+    alive = []
+
+    def look(epoch, history, net):
+        gc.collect()
+        alive.append(old() is not None)
+
+    net.fit(X, Y, 2, 0.05, "adam", batch_size=10, callbacks=[look], verbose=0)
+    assert alive == [False, False]
+    net.fit(X, Y, 1, 0.05, "adam", batch_size=10, verbose=0)
+    kept = weakref.ref(net.workspace.buffers[10].Z[0])
+    net.fit(X, Y, 1, 0.05, "adam", batch_size=10, callbacks=[look], verbose=0)
+    assert kept() is net.workspace.buffers[10].Z[0]  # the same batch size: reused

@@ -10,7 +10,7 @@ from sklearn.metrics import accuracy_score, r2_score
 
 import chainrule as cr
 from chainrule.training import metrics
-from chainrule.training.batches import mini_batches
+from chainrule.training.batches import batch_sizes, mini_batches
 from chainrule.training.regularization import dropout_masks, keep_probs
 
 
@@ -140,6 +140,15 @@ def test_full_batch_fit_is_the_courses_loop_with_costs_before_each_step():
     for key in net.params:
         np.testing.assert_allclose(net.params[key], reference.params[key], rtol=1e-13)
     assert history.metric_name == "accuracy" and history.metric == accuracies
+
+
+@pytest.mark.parametrize("m", [1, 7, 10, 64])
+@pytest.mark.parametrize("batch_size", [None, 1, 3, 10, 64, 100])
+def test_batch_sizes_are_the_sizes_mini_batches_yields(m, batch_size):
+    yielded = set()
+    for columns in mini_batches(m, batch_size, np.random.default_rng(0)):
+        yielded.add(m if isinstance(columns, slice) else len(columns))
+    assert batch_sizes(m, batch_size) == yielded
 
 
 def test_mini_batches_shuffle_with_the_seed_and_keep_the_last_partial_batch():

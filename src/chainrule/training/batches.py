@@ -38,3 +38,14 @@ def mini_batches(
     rng.shuffle(order)
     for start in range(0, m, batch_size):
         yield order[start : start + batch_size]
+
+
+def batch_sizes(m: int, batch_size: int | None) -> set[int]:
+    """The sizes of the batches :func:`mini_batches` yields for m examples.
+
+    >>> sorted(batch_sizes(10, 4)), sorted(batch_sizes(10, None)), sorted(batch_sizes(3, 8))
+    ([2, 4], [10], [3])
+    """
+    if batch_size is None:
+        return {m}
+    return {min(batch_size, m), m % batch_size} - {0}

@@ -59,6 +59,7 @@ from numpy.typing import NDArray
 
 from chainrule.functions.activations import RELU, Activation
 from chainrule.functions.pairs import generic_output_delta
+from chainrule.training.batches import batch_sizes
 from chainrule.training.flat import FlatLayout
 from chainrule.training.optimizers import SGD, Optimizer
 
@@ -136,16 +137,27 @@ class FastSteps:
     :meth:`finish` copies the result into the network's own arrays.
     """
 
-    def __init__(self, net: Network, X: Array, Y: Array, l2: float, layout: FlatLayout) -> None:
+    def __init__(
+        self,
+        net: Network,
+        X: Array,
+        Y: Array,
+        l2: float,
+        layout: FlatLayout,
+        batch_size: int | None,
+    ) -> None:
         self.net, self.l2, self.layout = net, l2, layout
         self.X_rows = np.ascontiguousarray(X.T)  # (m, n_x): free when X is a transposed view
         self.Y_rows = np.ascontiguousarray(Y.T)  # (m, n_L)
         # The network's workspace, taken (so that a fit nested in a callback makes its own)
-        # and handed back at finish with this fit's batch sizes only.
+        # and handed back at finish. Of its batch arrays only those of this fit's batch
+        # sizes are kept; the others are let go now, not after the fit.
         kept, net.workspace = net.workspace, None
         if kept is None or kept.layout != layout or kept.dtype != net.dtype:
             kept = Workspace(layout, net.dtype, (layout.empty(), layout.empty()))
-        self._kept = kept
+        sizes = batch_sizes(X.shape[1], batch_size)
+        self._kept_buffers = {B: kept.buffers[B] for B in sizes & kept.buffers.keys()}
+        self._kept_rows = {key: rows for key, rows in kept.rows.items() if key[0][0] in sizes}
         self.workspace = Workspace(layout, net.dtype, kept.theta, kept.grad)
         self._theta = kept.theta
         self._params = tuple(self.layout.views(theta) for theta in self._theta)
@@ -162,7 +174,7 @@ class FastSteps:
 
     def _buffers_for(self, B: int) -> _Buffers:
         """The work arrays for batch size B: this fit's, the last fit's, or new ones."""
-        return _reuse(self.workspace.buffers, self._kept.buffers, B, lambda: self._new_buffers(B))
+        return _reuse(self.workspace.buffers, self._kept_buffers, B, lambda: self._new_buffers(B))
 
     def _new_buffers(self, B: int) -> _Buffers:
         """Z[l] for every layer; A[l] only where it is not Z[l] (relu works in place)."""
@@ -199,7 +211,7 @@ class FastSteps:
             shapes = (len(columns), self.X_rows.shape[1]), (len(columns), self.Y_rows.shape[1])
             X_into, Y_into = _reuse(
                 self.workspace.rows,
-                self._kept.rows,
+                self._kept_rows,
                 shapes,
                 lambda: (np.empty(shapes[0], self.net.dtype), np.empty(shapes[1], self.net.dtype)),
             )

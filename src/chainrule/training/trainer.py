@@ -360,7 +360,7 @@ def fit(
     steps: ReferenceSteps | FastSteps = (
         ReferenceSteps(net, X_train, Y_train, lam, keep, rng, scale)
         if layout is None
-        else FastSteps(net, X_train, Y_train, lam, layout)
+        else FastSteps(net, X_train, Y_train, lam, layout, step_size)
     )
     history = History(metrics.metric_name(net.loss))
     best: tuple[float, dict[str, Array]] | None = None
