@@ -27,6 +27,9 @@ def test_views_sit_end_to_end_in_the_order_of_the_parameters():
     for name, value in params.items():
         assert np.shares_memory(views[f"d{name}"], theta)
         np.testing.assert_array_equal(views[f"d{name}"], value)
+    into = np.full(layout.size, np.nan)
+    assert layout.packed(params, out=into) is into  # an existing vector, filled in place
+    np.testing.assert_array_equal(into, theta)
 
 
 def test_a_layout_needs_one_dtype_and_fit_says_which_parameter_differs():

@@ -160,9 +160,8 @@ class FastSteps:
         self._kept_rows = {key: rows for key, rows in kept.rows.items() if key[0][0] in sizes}
         self.workspace = Workspace(layout, net.dtype, kept.theta, kept.grad)
         self._theta = kept.theta
+        layout.packed(net.params, out=self._theta[0])
         self._params = tuple(self.layout.views(theta) for theta in self._theta)
-        for name, view in self._params[0].items():
-            np.copyto(view, net.params[name])
         self._layers = tuple(_by_layer(params, net.L) for params in self._params)
         # dθ's views, made at the first step that needs them (plain sgd never does)
         self.grads: dict[str, Array] = {}

@@ -75,9 +75,11 @@ class FlatLayout:
             start = stop
         return views
 
-    def packed(self, arrays: Mapping[str, Array], prefix: str = "") -> Array:
-        """A new vector holding each of ``arrays`` (named ``prefix + name``) in its place."""
-        flat = self.empty()
+    def packed(
+        self, arrays: Mapping[str, Array], prefix: str = "", out: Array | None = None
+    ) -> Array:
+        """``out`` (a new vector if None) with each of ``arrays`` (``prefix + name``) in place."""
+        flat = self.empty() if out is None else out
         for name, view in self.views(flat, prefix).items():
             np.copyto(view, arrays[name])
         return flat
