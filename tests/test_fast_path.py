@@ -52,13 +52,18 @@ def spy(monkeypatch):
     return _Spy.instances
 
 
+def _reference_path(patch):
+    """Make fit take the readable reference path, as if the fast path did not apply."""
+    patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+
+
 def _train(reference: bool, monkeypatch, hidden, output, loss, **fit_args):
     dims = [4, 6, 5, 3]
     X, Y = _data(dims, output)
     net = cr.Network(dims, hidden=hidden, output=output, loss=loss, seed=2)
     with monkeypatch.context() as patch:
         if reference:
-            patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+            _reference_path(patch)
         history = net.fit(X, Y, epochs=1, verbose=0, seed=5, **fit_args)
     return net, history
 
@@ -189,7 +194,7 @@ def test_divergence_leaves_the_same_last_good_parameters_on_both_paths(monkeypat
         own = dict(net.params)
         with monkeypatch.context() as patch:
             if reference:
-                patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+                _reference_path(patch)
             with pytest.raises(cr.TrainingDiverged):
                 net.fit(X, Y, 100, 1e6 if optimizer == "sgd" else 1e200, optimizer, verbose=0)
         assert all(net.params[k] is own[k] for k in own)
@@ -234,7 +239,7 @@ def test_a_callback_may_assign_new_parameter_arrays_on_either_path(monkeypatch, 
         net = cr.Network([4, 6, 1], seed=3)
         with monkeypatch.context() as patch:
             if not fast_path:
-                patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+                _reference_path(patch)
             if callbacks:
                 net.fit(X, Y, 3, 0.1, "adam", batch_size=8, callbacks=callbacks, verbose=0, seed=1)
             else:  # the same run by hand: one epoch, W2 set to zeros, two more epochs
@@ -268,16 +273,12 @@ def test_logistic_regression_without_hidden_layers_takes_the_fast_path_too(
         net = cr.Network([4, 1], seed=1)
         with monkeypatch.context() as patch:
             if reference:
-                patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
+                _reference_path(patch)
             net.fit(X, Y, 3, 0.1, optimizer, batch_size=7, verbose=0, seed=2)
         nets.append(net)
     assert len(spy) == 1
     for key, value in nets[1].params.items():
         np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
-
-
-def _reference_path(patch):
-    patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
 
 
 def test_later_fits_reuse_the_workspace_and_keep_only_their_batch_sizes(monkeypatch, spy):
