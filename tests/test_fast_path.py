@@ -13,6 +13,8 @@ import pytest
 import torch
 
 import chainrule as cr
+from chainrule.functions.activations import names as activation_names
+from chainrule.functions.custom import activation_from_expression
 from chainrule.training import fast, trainer
 from chainrule.training.batches import mini_batches
 
@@ -378,6 +380,36 @@ def test_relu_layers_of_different_widths_share_one_mask_beside_other_activations
     (buffers, *_) = spy[0].workspace.buffers.values()
     assert [A is Z for A, Z in zip(buffers.A, buffers.Z, strict=False)] == [True, False, True]
     assert buffers.mask.shape[0] == 9 and buffers.mask.dtype == bool
+    for key, value in nets[1].params.items():
+        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+
+
+HIDDEN = [
+    *(name for name in activation_names() if cr.activation(name).elementwise),
+    # custom: g' is Z itself (z), and g is Z itself with g' = 1 (z)
+    activation_from_expression("half_square", "z**2/2"),
+    activation_from_expression("same", "z"),
+]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN, ids=lambda g: getattr(g, "name", g))
+@pytest.mark.parametrize("batch_size", [16, None])
+def test_every_elementwise_hidden_activation_gets_the_reference_parameters(
+    monkeypatch, spy, hidden, batch_size
+):
+    # exp'(Z) is A itself, which dA must not overwrite; z²/2's derivative is Z itself.
+    dims = [4, 6, 5, 3]
+    X, Y = _data(dims, "softmax", m=40)
+    X *= 0.3  # two exp layers overflow on the standard normal X
+    nets = []
+    for reference in (False, True):
+        net = cr.Network(dims, hidden=hidden, output="softmax", loss="cce", seed=2)
+        with monkeypatch.context() as patch:
+            if reference:
+                _reference_path(patch)
+            net.fit(X, Y, 2, 0.05, "momentum", batch_size=batch_size, verbose=0, seed=1)
+        nets.append(net)
+    assert len(spy) == 1
     for key, value in nets[1].params.items():
         np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
 

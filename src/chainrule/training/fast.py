@@ -30,7 +30,8 @@ the same but the memory is not:
   and the update is θ − that. Backprop is linear in dZ[L], so every layer
   inherits the factor. db[l] = dZ[l]·1 is a matrix-vector product (a fifth of
   the time of a reduction on small batches). dA[l] = W[l+1]ᵀ·dZ[l+1] is
-  written over A[l] (which dW[l+1] has finished with) and
+  written over A[l] (which dW[l+1] has finished with; over Z[l] when g'(Z[l])
+  is A[l] itself, as for exp) and
   dZ[l] = dA[l] ⊙ g'(Z[l]) is formed there. For relu, g'(Z[l]) is first
   taken from A[l] > 0 as a byte mask (relu'(0) = 0), one buffer shared by
   the layers: a relu layer holds one float array and a quarter of one, not two.
@@ -359,11 +360,14 @@ def _hidden_delta(
 
     relu'(Z) is 1 where A = max(Z, 0) > 0, else 0 (relu'(0) = 0), taken as bytes
     before dA overwrites A: a byte mask is written in half the time of a float one.
+    A derivative that is A itself (exp'(Z) = A) keeps A, and dA goes into Z's
+    buffer instead.
     """
     if g is RELU:
-        derivative = np.greater(A, 0, out=mask[: A.shape[0]])
+        derivative, into = np.greater(A, 0, out=mask[: A.shape[0]]), A
     else:
-        derivative = g.derivative(Z, A)  # before A is overwritten
-    dA = np.matmul(W.T, dZ_next, out=A)
+        derivative = g.derivative(Z, A)  # before A or Z is overwritten
+        into = Z if np.may_share_memory(derivative, A) else A
+    dA = np.matmul(W.T, dZ_next, out=into)
     dA *= derivative
     return dA
