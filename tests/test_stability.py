@@ -120,6 +120,43 @@ def test_softmax_cce_fused_is_exact(dtype: type, column: list[float], k: int) ->
     assert_delta_matches(dZ, true_dZ, dtype)
 
 
+#: Columns wider than the dtype's range: Z − max overflows to −inf for the smallest logit.
+#: The classes tested are those whose true cost is itself representable.
+WIDER_THAN_THE_RANGE = [
+    pytest.param(np.float64, [1e308, -1e308, 0.0], id="float64"),
+    pytest.param(np.float32, [2e38, -2e38, 0.0], id="float32"),
+]
+
+
+@pytest.mark.parametrize(("dtype", "column"), WIDER_THAN_THE_RANGE)
+@pytest.mark.parametrize("k", [0, 2])
+def test_softmax_cce_fused_is_exact_for_logits_wider_than_the_float_range(
+    dtype: type, column: list[float], k: int
+) -> None:
+    Z = np.array(column, dtype=dtype)[:, None]
+    Y = np.eye(3, dtype=dtype)[:, [k]]
+    true_cost, true_dZ = cce_truth([float(z) for z in Z.ravel()], k)
+    with strict_numerics():  # 0·log 0 = 0 for the classes with y = 0, not 0·(−inf)
+        cost = cr.output_cost(Z, Y, "softmax", "cce")
+        dZ = cr.output_delta(Z, Y, "softmax", "cce")
+    assert_cost_matches(cost, true_cost, dtype)
+    assert_delta_matches(dZ, true_dZ, dtype)
+
+
+def test_a_float32_cost_near_the_float32_maximum_does_not_overflow_in_the_mean() -> None:
+    z = -2e38  # each example costs about 2e38, and two of them 4e38 > float32's 3.4e38
+    Z = np.full((1, 2), z, np.float32)
+    Y = np.ones((1, 2), np.float32)
+    true_cost, _ = bce_truth(float(Z[0, 0]), 1.0)
+    net = cr.Network([1, 1], output="sigmoid", loss="bce", dtype=np.float32)
+    net.params["W1"][...] = 0
+    net.params["b1"][...] = z
+    with strict_numerics():
+        costs = [cr.output_cost(Z, Y, "sigmoid", "bce"), net.cost(np.zeros((1, 2), np.float32), Y)]
+    for cost in costs:
+        assert_cost_matches(cost, true_cost, np.float32)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("y", [0.0, 1.0, 3.0])
 def test_exp_poisson_fused_is_exact(dtype: type, y: float) -> None:

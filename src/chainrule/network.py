@@ -33,6 +33,7 @@ from chainrule.functions.pairs import (
     choose_route,
     domain_problem,
     generic_output_delta,
+    mean_cost,
     per_example_cost,
 )
 from chainrule.functions.validation import as_float_matrix
@@ -340,7 +341,7 @@ class Network:
         losses = per_example_cost(ZL, Y, self.activations[-1], self.loss, self.fused)
         if weights is not None:
             losses = losses * weights
-        cost = float(losses.sum() / losses.size)  # the mean, without np.mean's call overhead
+        cost = mean_cost(losses)
         if l2:
             m = ZL.shape[1]
             squares = sum(

@@ -224,15 +224,21 @@ def softmax(Z: Array) -> Array:
     >>> softmax(np.array([[0.0], [1000.0]])).ravel().tolist()
     [0.0, 1.0]
     """
-    shifted = Z - Z.max(axis=0, keepdims=True)
-    E = np.exp(shifted)
+    E = np.exp(_shifted(Z))
     E /= E.sum(axis=0, keepdims=True)
     return E
 
 
+def _shifted(Z: Array) -> Array:
+    """Z − maxₖ Z[k, j], column by column: ≤ 0, and −inf where a column spans more
+    than the largest float, which exp turns into the exact 0 (so no warning for it)."""
+    with np.errstate(over="ignore"):
+        return Z - Z.max(axis=0, keepdims=True)
+
+
 def log_softmax(Z: Array) -> Array:
     """log softmax(Z) along axis 0: Z − max − log Σ exp(Z − max), never log(0)."""
-    shifted = Z - Z.max(axis=0, keepdims=True)
+    shifted = _shifted(Z)
     return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
 
 

@@ -85,7 +85,10 @@ def _bce_from_logits(Z: Array, Y: Array) -> Array:
 
 
 def _cce_from_logits(Z: Array, Y: Array) -> Array:
-    return -(Y * log_softmax(Z))
+    # 0·log 0 = 0: a class with yₖ = 0 adds nothing, even where log softmax is −inf
+    # (logits that span more than the largest float).
+    minus_log_p = np.negative(log_softmax(Z))
+    return np.multiply(Y, minus_log_p, out=np.zeros_like(minus_log_p), where=Y != 0)
 
 
 def _mse_from_logits(Z: Array, Y: Array) -> Array:
@@ -269,4 +272,13 @@ def output_cost(
     """
     Z_arr, Y_arr, g, L = _prepare(Z, Y, activation, loss)
     diagnostics.check_logits(Z_arr, g, "output_cost")
-    return float(np.mean(per_example_cost(Z_arr, Y_arr, g, L, fused)))
+    return mean_cost(per_example_cost(Z_arr, Y_arr, g, L, fused))
+
+
+def mean_cost(losses: Array) -> float:
+    """J = (1/m) Σᵢ Lᵢ over the per-example losses, summed in float64.
+
+    float32 losses near the float32 maximum would overflow a float32 sum even
+    where their mean is finite.
+    """
+    return float(losses.sum(dtype=np.float64)) / losses.size
