@@ -87,6 +87,25 @@ def test_db_summed_over_axis_0(reference):
         assert "axis" in r.cause
 
 
+@pytest.mark.parametrize(
+    ("axis", "keepdims", "cause"),
+    [(1, False, "with the right values instead of"), (None, False, "summed over every axis")],
+)
+def test_db_without_keepdims_or_summed_over_every_axis(reference, axis, keepdims, cause):
+    AL, Y, caches, grads = reference
+
+    def db_reshaped(dZ, cache):
+        A_prev, W, _ = cache
+        m = A_prev.shape[1]
+        return W.T @ dZ, dZ @ A_prev.T / m, np.sum(dZ, axis=axis, keepdims=keepdims) / m
+
+    report = cr.compare(ref_L_model_backward(AL, Y, caches, linear_backward=db_reshaped), grads)
+    assert {r.key for r in report.differing} == {"db1", "db2", "db3"}
+    for r in report.differing:
+        assert cause in r.cause and "wrong axis" not in r.cause
+        assert "keepdims=True" in r.cause
+
+
 def test_missing_and_extra_keys_and_plain_differences(reference):
     *_, grads = reference
     mine = dict(grads)

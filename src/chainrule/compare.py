@@ -142,19 +142,26 @@ def _shape_cause(key: str, mine: Array, reference: Array, rtol: float, atol: flo
             f"transposed: yours is {mine.shape}, the reference {reference.shape}, and yours.T "
             f"matches (dW[l] = (1/m) dZ[l] A[l−1]ᵀ is (n_l, n_(l−1)))"
         )
-    if (
-        key.startswith("db")
-        and reference.ndim == 2
-        and reference.shape[1] == 1
-        and np.isclose(mine.sum(), reference.sum(), rtol=rtol, atol=atol * max(1, mine.size))
-    ):
-        return (
-            f"summed over the wrong axis: yours is {mine.shape}, the reference "
-            f"{reference.shape}; db[l] = (1/m) np.sum(dZ[l], axis=1, keepdims=True) sums over "
-            f"the examples (axis 1), and yours sums over the units (axis 0)"
-        )
-    if key.startswith("db") and mine.shape == (reference.shape[0],):
-        return f"shape {mine.shape} instead of {reference.shape}: keepdims=True is missing"
+    if key.startswith("db") and reference.ndim == 2 and reference.shape[1] == 1:
+        rule = "db[l] = (1/m) np.sum(dZ[l], axis=1, keepdims=True)"
+        if mine.shape == (reference.shape[0],):
+            values = (
+                "the right values" if _close(mine, reference[:, 0], rtol, atol) else "other values"
+            )
+            return f"shape {mine.shape} with {values} instead of {reference.shape}: " + (
+                f"keepdims=True is missing ({rule})"
+            )
+        if np.isclose(mine.sum(), reference.sum(), rtol=rtol, atol=atol * max(1, mine.size)):
+            if mine.ndim == 0:
+                return (
+                    f"summed over every axis: yours is a number, the reference "
+                    f"{reference.shape}; {rule} sums over the examples only (axis 1)"
+                )
+            return (
+                f"summed over the wrong axis: yours is {mine.shape}, the reference "
+                f"{reference.shape}; {rule} sums over the examples (axis 1), and yours "
+                f"sums over the units (axis 0)"
+            )
     return f"shape mismatch: yours is {mine.shape}, the reference {reference.shape}"
 
 
