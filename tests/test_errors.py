@@ -117,11 +117,67 @@ def test_outputs_outside_the_loss_domain() -> None:
 
 
 @pytest.mark.parametrize(
-    ("output", "loss"), [("tanh", "bce"), ("relu", "poisson"), ("sigmoid", "cce")]
+    ("output", "loss"),
+    [("tanh", "bce"), ("relu", "poisson"), ("sigmoid", "cce"), ("sigmoid", "hinge")],
 )
 def test_network_refuses_an_undefined_pair(output: str, loss: str) -> None:
     with pytest.raises(ValueError, match=f"output {output} with loss {loss}"):
         cr.Network([3, 2, 2], output=output, loss=loss)
+
+
+def test_hinge_after_an_output_that_is_never_negative_would_always_say_class_1() -> None:
+    # hinge's prediction is a > 0, and sigmoid, softplus, exp and softmax are all > 0
+    for g in ("sigmoid", "softplus", "exp", "softmax"):
+        assert "every prediction would be class 1" in cr.domain_problem(g, "hinge")
+    for g in ("identity", "tanh", "relu", "elu"):  # relu can give 0: class 0
+        assert cr.domain_problem(g, "hinge") is None
+
+
+def test_softmax_over_one_output_unit_is_refused() -> None:
+    with pytest.raises(ValueError, match="softmax over one output unit is always 1"):
+        cr.Network([3, 2, 1], output="softmax", loss="cce")
+
+
+# --- parameters assigned by hand ----------------------------------------------
+
+
+def test_parameters_of_another_dtype_are_refused_before_a_pass() -> None:
+    net = cr.Network([3, 4, 1], seed=0, dtype=np.float32)
+    net.params = {key: value.astype(np.float64) for key, value in net.params.items()}
+    X, Y = np.zeros((3, 5), np.float32), np.zeros((1, 5), np.float32)
+    message = r"W1 is float64, but this network is float32"
+    for run in (lambda: net.forward(X), lambda: net.cost(X, Y), lambda: net.predict(X)):
+        with pytest.raises(ValueError, match=message):
+            run()
+    with pytest.raises(ValueError, match=message):
+        net.fit(X, Y, 1, 0.1, verbose=0)
+    assert net.params["W1"].dtype == np.float64 and net.optimizer is None
+
+
+def test_missing_or_extra_parameters_are_named() -> None:
+    net = cr.Network([3, 4, 1], seed=0)
+    X = np.zeros((3, 5))
+    net.params = {"W1": net.params["W1"], "W2": net.params["W2"], "W3": net.params["W2"]}
+    with pytest.raises(ValueError, match=r"missing \['b1', 'b2'\], unexpected \['W3'\]"):
+        net.forward(X)
+
+
+# --- no examples ---------------------------------------------------------------
+
+
+NO_EXAMPLES = {
+    "fit": lambda net, X, Y: net.fit(X, Y, 1, 0.1, verbose=0),
+    "cost": lambda net, X, Y: net.cost(X, Y),
+    "predict": lambda net, X, Y: net.predict(X),
+    "output_cost": lambda net, X, Y: cr.output_cost(Y, Y, "softmax", "cce"),
+    "output_delta": lambda net, X, Y: cr.output_delta(Y, Y, "softmax", "cce"),
+}
+
+
+@pytest.mark.parametrize("call", NO_EXAMPLES.values(), ids=NO_EXAMPLES.keys())
+def test_no_examples_is_a_value_error_not_a_nan(net: cr.Network, call) -> None:
+    with pytest.raises(ValueError, match=r"is empty, shape \((3|2), 0\)"):
+        call(net, np.zeros((3, 0)), np.zeros((2, 0)))
 
 
 # --- NaN and inf -------------------------------------------------------------

@@ -40,7 +40,7 @@ def test_a_layout_needs_one_dtype_and_fit_says_which_parameter_differs():
     net = cr.Network([5, 7, 3], seed=1)
     net.params["W2"] = net.params["W2"].astype(np.float32)
     X, Y = np.zeros((5, 4)), np.zeros((3, 4))
-    with pytest.raises(ValueError, match="but W2 is float32"):
+    with pytest.raises(ValueError, match="W2 is float32, but this network is float64"):
         net.fit(X, Y, 1, 0.1, verbose=0)
     assert net.optimizer is None and net.rng is None  # refused before anything changed
 

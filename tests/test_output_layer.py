@@ -31,6 +31,10 @@ EXPECTED_UNDEFINED: dict[tuple[str, str], str] = {
     },
     **{(g, "poisson"): "poisson needs a > 0" for g in activations.names() if g not in _POSITIVE},
 }
+#: Defined, but useless for classifying: hinge reads the class off the sign of a, and
+#: these activations give only a > 0. domain_problem flags them; the derivatives are
+#: still checked below.
+EXPECTED_ONE_CLASS = {(g, "hinge") for g in _POSITIVE}
 NATURAL = {("sigmoid", "bce"), ("softmax", "cce"), ("identity", "mse"), ("exp", "poisson")}
 
 
@@ -52,7 +56,7 @@ def test_undefined_pairs_are_exactly_the_expected_ones() -> None:
         for g, L in itertools.product(activations.names(), losses.names())
         if cr.domain_problem(g, L) is not None
     }
-    assert undefined == set(EXPECTED_UNDEFINED)
+    assert undefined == set(EXPECTED_UNDEFINED) | EXPECTED_ONE_CLASS
 
 
 def test_natural_pairs_are_the_four_of_the_issue() -> None:
@@ -65,9 +69,7 @@ def test_natural_pairs_are_the_four_of_the_issue() -> None:
     ("g_name", "L_name"), list(itertools.product(activations.names(), losses.names()))
 )
 def test_output_delta_matches_autograd(g_name: str, L_name: str, rng: np.random.Generator) -> None:
-    problem = cr.domain_problem(g_name, L_name)
-    assert (problem is None) == ((g_name, L_name) not in EXPECTED_UNDEFINED)
-    if problem is not None:
+    if (g_name, L_name) in EXPECTED_UNDEFINED:
         pytest.skip(f"{g_name}+{L_name} is undefined: {EXPECTED_UNDEFINED[g_name, L_name]}")
 
     Z = away_from_zero(rng, (N_L, M), high=3.0)  # off relu-like kinks at z = 0

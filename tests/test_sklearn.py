@@ -13,6 +13,7 @@ from sklearn.base import clone
 from sklearn.datasets import (
     load_breast_cancer,
     load_digits,
+    load_iris,
     make_classification,
     make_multilabel_classification,
     make_regression,
@@ -248,6 +249,14 @@ def test_output_and_loss_override_the_natural_pair():
     Z = _forward_by_hand(hinge.network_.params, X, _relu, 2)[0]
     assert (hinge.predict(X) == (Z > 0)).all()  # codes ±1: hinge's own threshold 0
     np.testing.assert_allclose(hinge.decision_function(X), Z)
+    # hinge alone gets identity, not the binary default sigmoid, whose σ > 0 would
+    # always say class 1; sigmoid with hinge is refused.
+    alone = NetworkClassifier((6,), loss="hinge", epochs=30, learning_rate=0.01, random_state=0)
+    alone.fit(X, y)
+    assert alone.network_.activations[-1].name == "identity"
+    assert set(alone.predict(X)) == {0, 1}
+    with pytest.raises(ValueError, match="every prediction would be class 1"):
+        NetworkClassifier(output="sigmoid", loss="hinge", epochs=1).fit(X, y)
     # σ(z) is no probability of the class when the codes are ±1.
     assert not hasattr(NetworkClassifier(output="sigmoid", loss="hinge"), "predict_proba")
     assert hasattr(NetworkClassifier(loss="bce"), "predict_proba")
@@ -330,6 +339,61 @@ def test_partial_fit_keeps_the_optimizers_state():
     np.testing.assert_allclose(steps.loss_curve_, whole.loss_curve_, rtol=1e-10)
     with pytest.raises(ValueError, match=r"labels \[2\]"):
         steps.partial_fit(X, np.where(y == 0, 2, 1))
+
+
+def test_partial_fit_takes_the_task_from_classes_as_mlp_classifier_does():
+    X, y = load_iris(return_X_y=True)
+    first_two = y < 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier((8,), random_state=0)
+        mlp.partial_fit(X[first_two], y[first_two], classes=[0, 1, 2])
+    assert mlp.out_activation_ == "softmax"  # the oracle: three classes, softmax
+
+    fitted = NetworkClassifier((8,), epochs=1, random_state=0).fit(X, y)
+    streamed = NetworkClassifier((8,), random_state=0)
+    streamed.partial_fit(X[first_two], y[first_two], classes=[0, 1, 2])
+    for clf in (fitted, streamed):
+        assert clf.network_.layer_dims == [4, 8, 3]
+        assert (clf.network_.activations[-1].name, clf.network_.loss.name) == ("softmax", "cce")
+    np.testing.assert_allclose(streamed.predict_proba(X).sum(axis=1), 1.0)
+    streamed.partial_fit(X, y)
+    assert streamed.classes_.tolist() == [0, 1, 2]
+
+
+def test_partial_fit_on_multilabel_targets_keeps_sigmoid_and_bce():
+    X, Y = make_multilabel_classification(60, 5, n_classes=3, random_state=0)
+    clf = NetworkClassifier((8,), random_state=0).partial_fit(X, Y, classes=[0, 1, 2])
+    clf.partial_fit(X, Y)
+    assert (clf.network_.activations[-1].name, clf.network_.loss.name) == ("sigmoid", "bce")
+    assert clf.network_.layer_dims == [5, 8, 3] and clf.classes_.tolist() == [0, 1, 2]
+    assert clf.predict(X).shape == (60, 3)
+
+
+def test_partial_fit_accepts_one_class_batches_with_or_without_weights():
+    X, y = load_iris(return_X_y=True)
+    X, y = X[y < 2], y[y < 2]
+    one_class = slice(0, 50)  # iris's first 50 rows are class 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier((8,), random_state=0).partial_fit(X, y, classes=[0, 1])
+        mlp.partial_fit(X[one_class], y[one_class], sample_weight=np.ones(50))  # the oracle
+
+    unweighted = NetworkClassifier((8,), random_state=0).partial_fit(X, y, classes=[0, 1])
+    weighted = clone(unweighted).partial_fit(X, y, classes=[0, 1])
+    unweighted.partial_fit(X[one_class], y[one_class])
+    weighted.partial_fit(X[one_class], y[one_class], sample_weight=np.ones(50))
+    for name, value in unweighted.network_.params.items():
+        np.testing.assert_allclose(weighted.network_.params[name], value, rtol=1e-12)
+
+    first = NetworkClassifier((8,), random_state=0)
+    first.partial_fit(X[one_class], y[one_class], classes=[0, 1], sample_weight=np.ones(50))
+    assert first.network_.layer_dims == [4, 8, 1] and first.classes_.tolist() == [0, 1]
+
+    with pytest.raises(ValueError, match="1 class has positive sample_weight"):
+        NetworkClassifier((8,), epochs=1).fit(X, y, sample_weight=(y == 0).astype(float))
+    with pytest.raises(ValueError, match="1 class"):
+        NetworkClassifier((8,)).partial_fit(X[one_class], y[one_class], classes=[0])
 
 
 def test_early_stopping_holds_out_rows_and_stops():
@@ -419,7 +483,9 @@ def _pair_grid(outputs, losses, learning_rates):
 def test_grid_search_over_output_pairs_with_two_jobs(capsys):
     X, y = load_breast_cancer(return_X_y=True)
     grid = _pair_grid(["sigmoid", "tanh", "identity"], ["bce", "mse", "hinge"], [0.01, 0.001])
-    assert len(grid) == 7  # tanh and identity with bce are refused: outputs outside (0, 1)
+    # Refused: tanh and identity with bce (outputs outside (0, 1)) and sigmoid with hinge
+    # (outputs all > 0, so hinge's sign would always say class 1).
+    assert len(grid) == 6
     pipeline = make_pipeline(StandardScaler(), NetworkClassifier((16,), epochs=40, random_state=0))
     search = GridSearchCV(pipeline, grid, cv=3, n_jobs=2).fit(X, y)
     best = search.best_params_
@@ -428,7 +494,7 @@ def test_grid_search_over_output_pairs_with_two_jobs(capsys):
         f"learning rate {best['networkclassifier__learning_rate']}, "
         f"accuracy {search.best_score_:.4f}"
     )
-    assert len(search.cv_results_["params"]) == 14
+    assert len(search.cv_results_["params"]) == 12
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_score_ >= 0.95
     assert cross_val_score(search.best_estimator_, X, y, cv=3, n_jobs=2).mean() >= 0.95

@@ -151,6 +151,11 @@ class Network:
             lookup_activation(output),
         ]
         self.loss: Loss = lookup_loss(loss)
+        if self.activations[-1].name == "softmax" and self.layer_dims[-1] == 1:
+            raise ValueError(
+                "softmax over one output unit is always 1, whatever the input: use sigmoid "
+                "for two classes, or give the output layer one unit per class"
+            )
         problem = domain_problem(self.activations[-1], self.loss)
         if problem is not None:
             raise ValueError(
@@ -183,8 +188,36 @@ class Network:
             f"loss={self.loss.name!r}, dtype={self.dtype.name})"
         )
 
+    def check_params(self) -> None:
+        """A ValueError unless ``params`` holds W1, b1, …, WL, bL, each of the network's dtype.
+
+        ``params`` can be assigned (``net.params = …``, ``net.params["W1"] = …``),
+        so every pass checks it first: a float64 W[l] in a float32 network would
+        otherwise make the arithmetic float64 without a word. The shapes are
+        checked layer by layer as the pass runs (:func:`chainrule.shapes.check_linear`).
+        """
+        expected = [f"{kind}{l}" for l in range(1, self.L + 1) for kind in "Wb"]
+        missing = [key for key in expected if key not in self.params]
+        unexpected = [key for key in self.params if key not in expected]
+        if missing or unexpected:
+            raise ValueError(
+                f"params must hold {', '.join(expected)} for this {self.L}-layer network; "
+                f"missing {missing or 'none'}, unexpected {unexpected or 'none'}"
+            )
+        for key in expected:
+            dtype = getattr(self.params[key], "dtype", type(self.params[key]).__name__)
+            if dtype != self.dtype:
+                raise ValueError(
+                    f"{key} is {dtype}, but this network is {self.dtype}: assign "
+                    f"{key}.astype(np.{self.dtype}), or make the network with dtype={dtype}"
+                )
+
     def check_input(self, X: ArrayLike) -> Array:
-        """X as an (n_x, m) array of the network's dtype, or a ValueError in the course's terms."""
+        """X as an (n_x, m) array of the network's dtype, or a ValueError in the course's terms.
+
+        The parameters are checked first (:meth:`check_params`): every pass starts here.
+        """
+        self.check_params()
         X_arr = as_float_matrix(X, "X", self.dtype)
         n_x = self.layer_dims[0]
         if X_arr.shape[0] != n_x:

@@ -20,6 +20,9 @@ multilabel indicator  sigmoid     bce        K       the indicator matrix, trans
 regression            identity    mse        k       y.T (k outputs)
 ====================  ==========  =========  ======  =================================
 
+partial_fit takes the task from its first call's ``classes``, as MLPClassifier
+does: a first batch holding 2 of 3 classes is still multiclass.
+
 Any other pair from the catalog can replace it (``output="tanh", loss="mse"``);
 when only one of the two is given, the other is its natural partner if it has
 one (``loss="poisson"`` gives ``exp``), else the task's. A pair whose outputs
@@ -67,7 +70,7 @@ from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import CATALOG as LOSSES
 from chainrule.functions.losses import HINGE, Loss
 from chainrule.functions.losses import loss as lookup_loss
-from chainrule.functions.pairs import NATURAL_PAIRS, choose_route
+from chainrule.functions.pairs import choose_route, complete_pair
 from chainrule.network import Network
 
 Array = NDArray[np.floating[Any]]
@@ -113,23 +116,6 @@ def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
 def _batch_size(batch_size: Any, m: int) -> Any:
     """'auto' is min(200, m), as in scikit-learn's MLP; Network.fit checks any other value."""
     return min(200, m) if isinstance(batch_size, str) and batch_size == "auto" else batch_size
-
-
-def _output_layer(
-    output: str | Activation | None, loss: str | Loss | None, default: tuple[str, str]
-) -> tuple[Activation, Loss]:
-    """The output pair: the task's default, or the given one, None filled by its natural partner."""
-    if output is None and loss is None:
-        return lookup_activation(default[0]), lookup_loss(default[1])
-    if output is None:
-        L = lookup_loss(loss)  # type: ignore[arg-type]
-        partners = [p.activation for p in NATURAL_PAIRS if p.loss is L]
-        return (partners[0] if partners else lookup_activation(default[0])), L
-    g = lookup_activation(output)
-    if loss is None:
-        partners_ = [p.loss for p in NATURAL_PAIRS if p.activation is g]
-        return g, partners_[0] if partners_ else lookup_loss(default[1])
-    return g, lookup_loss(loss)
 
 
 # --- pickling --------------------------------------------------------------------
@@ -292,12 +278,7 @@ class _NetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         self, n_x: int, n_L: int, default_pair: tuple[str, str], dtype: np.dtype[Any]
     ) -> Network:
         """A fresh Network [n_x, hidden…, n_L] with the chosen output pair, or a ValueError."""
-        g, L = _output_layer(self.output, self.loss, default_pair)
-        if g is SOFTMAX and n_L == 1:
-            raise ValueError(
-                "softmax over one output unit is always 1 and this task has one output: "
-                "use sigmoid, or softmax with a multiclass target"
-            )
+        g, L = complete_pair(self.output, self.loss, default_pair)
         return Network(
             [n_x, *_hidden_sizes(self.hidden_layer_sizes), n_L],
             hidden=self.activation,
@@ -377,6 +358,39 @@ class _NetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         if isinstance(record, _NetworkRecord):
             state = {**state, "network_": record.network()}
         super().__setstate__(state)
+
+
+#: Each classification task's natural output pair (see the module docstring's table).
+_TASK_PAIRS: dict[str, tuple[str, str]] = {
+    "binary": ("sigmoid", "bce"),
+    "multiclass": ("softmax", "cce"),
+    "multilabel-indicator": ("sigmoid", "bce"),
+}
+
+
+def _task(labels: Any, name: str, estimator: str) -> str:
+    """The task that ``labels`` (y, or partial_fit's ``classes``) describe, or a ValueError."""
+    check_classification_targets(labels)
+    kind = type_of_target(labels, input_name=name)
+    if kind not in _TASK_PAIRS:
+        raise ValueError(
+            f"{estimator} handles binary, multiclass and multilabel-indicator targets; "
+            f"{name} is {kind}"
+        )
+    return kind
+
+
+def _check_weighted_classes(y: Any, kind: str, weights: Array | None, estimator: str) -> None:
+    """A ValueError when fewer than 2 classes of y have positive weight (fit only:
+    partial_fit's ``classes`` already name them, and a stream's batch may hold one)."""
+    if weights is None or kind == "multilabel-indicator":
+        return
+    weighted = np.unique(y[weights > 0])
+    if weighted.size < 2:
+        raise ValueError(
+            f"only 1 class has positive sample_weight ({weighted.tolist()}); "
+            f"{estimator} needs at least 2 classes"
+        )
 
 
 def _check_known_labels(y: Any, kind: str, classes: NDArray[Any]) -> None:
@@ -467,8 +481,12 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         classes: ArrayLike | None = None,
         sample_weight: ArrayLike | None = None,
     ) -> Any:
-        """One more epoch over (X, y), keeping the parameters and the optimizer's state;
-        ``classes`` (every label that will ever appear) is required on the first call."""
+        """One more epoch over (X, y), keeping the parameters and the optimizer's state.
+
+        ``classes`` (every label that will ever appear) is required on the first call
+        and sets the task (binary or multiclass) and the output layer; a batch may then
+        hold any of them, one class included.
+        """
         if classes is None and not hasattr(self, "network_"):
             raise ValueError("classes must be passed on the first call to partial_fit")
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
@@ -478,43 +496,35 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     ) -> _Targets:
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        kind = type_of_target(y)
-        if kind not in ("binary", "multiclass", "multilabel-indicator"):
-            raise ValueError(
-                f"{type(self).__name__} handles binary, multiclass and multilabel-indicator "
-                f"targets; y is {kind}"
-            )
-        natural = ("softmax", "cce") if kind == "multiclass" else ("sigmoid", "bce")
-        binarizer = self._new_binarizer(y, kind, classes, natural) if first else self._binarizer
+        kind = _task(y, "y", type(self).__name__)
+        binarizer = self._new_binarizer(y, kind, classes) if first else self._binarizer
         _check_known_labels(y, kind, binarizer.classes_)
-        if weights is not None and kind != "multilabel-indicator":
-            weighted = np.unique(y[weights > 0])
-            if weighted.size < 2:
-                raise ValueError(
-                    f"only 1 class has positive sample_weight ({weighted.tolist()}); "
-                    f"{type(self).__name__} needs at least 2 classes"
-                )
+        if first and classes is None:  # fit; partial_fit always has classes on its first call
+            _check_weighted_classes(y, kind, weights, type(self).__name__)
+        task = binarizer.y_type_  # from classes, not from this batch
         return _Targets(
             binarizer.transform(y).T.astype(dtype, copy=False),
-            natural,
-            y if kind != "multilabel-indicator" else None,
+            _TASK_PAIRS[task],
+            y if task != "multilabel-indicator" else None,
             {"_binarizer": binarizer, "classes_": binarizer.classes_},
         )
 
-    def _new_binarizer(
-        self, y: Any, kind: str, classes: Any, natural: tuple[str, str]
-    ) -> LabelBinarizer:
+    def _new_binarizer(self, y: Any, kind: str, classes: Any) -> LabelBinarizer:
         """The labels' coding: 0/1, or −1/+1 for hinge (the labels its margin is written for).
 
-        partial_fit (``classes`` given) codes every class that will ever appear.
+        fit codes the classes in y. partial_fit codes ``classes``, every class that will
+        ever appear, and they set the task: a first batch of 2 of 3 classes is still
+        multiclass (as in MLPClassifier). Multilabel y names its classes by its columns.
         """
-        _, L = _output_layer(self.output, self.loss, natural)
+        by_classes = classes is not None and kind != "multilabel-indicator"
+        labels, name = (classes, "classes") if by_classes else (y, "y")
+        task = _task(labels, name, type(self).__name__)
+        _, L = complete_pair(self.output, self.loss, _TASK_PAIRS[task])
         binarizer = LabelBinarizer(neg_label=-1 if L is HINGE else 0, pos_label=1)
-        binarizer.fit(y if classes is None or kind == "multilabel-indicator" else classes)
+        binarizer.fit(labels)
         if len(binarizer.classes_) < 2:
             raise ValueError(
-                f"{type(self).__name__} needs at least 2 classes in y, got 1 class: "
+                f"{type(self).__name__} needs at least 2 classes in {name}, got 1 class: "
                 f"{binarizer.classes_.tolist()}"
             )
         return binarizer
@@ -523,7 +533,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         """The fitted network's output pair; before fit, the one fit would choose."""
         if hasattr(self, "network_"):
             return self.network_.activations[-1], self.network_.loss
-        return _output_layer(self.output, self.loss, ("sigmoid", "bce"))
+        return complete_pair(self.output, self.loss, ("sigmoid", "bce"))
 
     def _threshold(self) -> float:
         """The midpoint of the codes: where a score switches class."""

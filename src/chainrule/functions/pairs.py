@@ -51,7 +51,7 @@ from chainrule.functions.activations import (
     activation,
     log_softmax,
 )
-from chainrule.functions.losses import BCE, CCE, MSE, POISSON, Loss, loss
+from chainrule.functions.losses import BCE, CCE, HINGE, MSE, POISSON, Loss, loss
 from chainrule.functions.validation import as_float_matrix
 from chainrule.functions.warn import warn_user
 
@@ -125,6 +125,12 @@ def domain_problem(activation_: str | Activation, loss_: str | Loss) -> str | No
             f"cce needs a probability vector over the K classes (aₖ > 0, Σₖ aₖ = 1), and "
             f"{g.name} does not give one; use softmax at the output."
         )
+    g_low, g_low_open = g.output_range[0], g.open_ends[0]
+    if L is HINGE and (g_low > 0 or (g_low == 0 and g_low_open)):
+        return (
+            f"hinge reads the class off the sign of a (class 1 where a > 0), and {g.name} "
+            f"gives only values > 0, so every prediction would be class 1; use identity or tanh."
+        )
     (g_low, g_high), (g_low_open, g_high_open) = g.output_range, g.open_ends
     (L_low, L_high), (L_low_open, L_high_open) = L.domain, L.open_ends
     low_ok = g_low > L_low or (g_low == L_low and (g_low_open or not L_low_open))
@@ -143,6 +149,34 @@ def domain_problem(activation_: str | Activation, loss_: str | Loss) -> str | No
         f"values in {g_left}{g_low:g}, {g_high:g}{g_right}, where {L.name} takes the log of "
         f"a number ≤ 0 or is undefined; {fix}."
     )
+
+
+def complete_pair(
+    output: str | Activation | None, loss_: str | Loss | None, default: tuple[str, str]
+) -> tuple[Activation, Loss]:
+    """The output pair (g, L) from what is given: ``default`` when neither is, else the
+    given one with its natural partner, or when it has none the default's half.
+
+    Where that half cannot work with the given one (:func:`domain_problem`: hinge
+    after a sigmoid default), identity takes its place for a given loss.
+
+    >>> [f.name for f in complete_pair(None, "poisson", ("identity", "mse"))]
+    ['exp', 'poisson']
+    >>> [f.name for f in complete_pair(None, "hinge", ("sigmoid", "bce"))]
+    ['identity', 'hinge']
+    """
+    if output is None and loss_ is None:
+        return activation(default[0]), loss(default[1])
+    if output is None:
+        L = loss(loss_)  # type: ignore[arg-type]
+        partners = [pair.activation for pair in NATURAL_PAIRS if pair.loss is L]
+        g = partners[0] if partners else activation(default[0])
+        return (g if domain_problem(g, L) is None else IDENTITY), L
+    g = activation(output)
+    if loss_ is None:
+        losses = [pair.loss for pair in NATURAL_PAIRS if pair.activation is g]
+        return g, losses[0] if losses else loss(default[1])
+    return g, loss(loss_)
 
 
 def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | None:

@@ -16,7 +16,8 @@ def as_float_matrix(
     ``dtype`` None keeps a float32 or float64 input as it is and turns integers
     and booleans into float64. Raises TypeError for non-numeric input and
     ValueError for a rank other than 2 (with the reshape that fixes a rank-1
-    array) or for NaN and inf (with where the first one is).
+    array), for an empty array (no units or no examples: a cost over m = 0
+    examples is 0/0) or for NaN and inf (with where the first one is).
     """
     array = np.asarray(value)
     if array.dtype.kind not in "fiub":
@@ -33,7 +34,12 @@ def as_float_matrix(
                 f"of {n} features or {name}.reshape(1, {n}) for one unit over {n} examples"
             )
         raise ValueError(f"{name} must be 2-D (units, examples), got shape {array.shape}{hint}")
-    if array.size and not _all_finite(array):
+    if array.size == 0:
+        raise ValueError(
+            f"{name} is empty, shape {array.shape}: it needs at least one row and one column "
+            f"(one unit and one example)"
+        )
+    if not _all_finite(array):
         bad = np.argwhere(~np.isfinite(array))[0]
         where = (int(bad[0]), int(bad[1]))
         raise ValueError(
