@@ -78,10 +78,12 @@ def test_hidden_list_of_the_wrong_length() -> None:
         cr.Network([3, 4, 1], hidden=["relu", "tanh"])
 
 
-@pytest.mark.parametrize("dims", [[3], [3, 0, 1], [3, 2.5, 1], [3, True, 1]])
+@pytest.mark.parametrize("dims", [[3], [3, 0, 1], [3, -1, 1], [3, 2.5, 1], [3, True, 1]])
 def test_layer_dims_must_be_positive_integers(dims: list) -> None:
     with pytest.raises(ValueError, match="layer_dims"):
         cr.Network(dims)
+    with pytest.raises(ValueError, match="layer_dims"):  # the course's initializer too
+        cr.course.initialize_parameters_deep(dims)
 
 
 # --- labels outside the loss's domain -------------------------------------------

@@ -33,6 +33,20 @@ def names() -> list[str]:
     return sorted(_SCALES)
 
 
+def check_layer_dims(layer_dims: Sequence[int]) -> list[int]:
+    """``[n_x, n_1, …, n_L]`` as a list of ints, or a ValueError unless they are ≥ 2 positive
+    integers (a layer of 0 units, or −1, would fail later in NumPy's terms)."""
+    dims = list(layer_dims)
+    if len(dims) < 2 or any(
+        isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1 for n in dims
+    ):
+        raise ValueError(
+            f"layer_dims must be [n_x, n_1, …, n_L] with at least two positive integers, "
+            f"got {layer_dims!r}"
+        )
+    return [int(n) for n in dims]
+
+
 def initialize(
     layer_dims: Sequence[int], method: str, seed: int | None, dtype: DTypeLike
 ) -> dict[str, NDArray[Any]]:
@@ -41,6 +55,7 @@ def initialize(
     The random numbers are drawn in float64 from ``numpy.random.default_rng(seed)``
     and then cast, so the same seed gives the same network in every dtype.
     """
+    layer_dims = check_layer_dims(layer_dims)
     if method not in _SCALES:
         raise ValueError(f"unknown init {method!r}; known: {', '.join(names())}")
     rng = np.random.default_rng(seed)

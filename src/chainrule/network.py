@@ -37,7 +37,7 @@ from chainrule.functions.pairs import (
     per_example_cost,
 )
 from chainrule.functions.validation import as_float_matrix
-from chainrule.initializers import initialize
+from chainrule.initializers import check_layer_dims, initialize
 from chainrule.inspect import Inspection, Recorder, inspect_network
 from chainrule.shapes import check_linear
 
@@ -60,18 +60,6 @@ class LayerCache(NamedTuple):
     b: Array
     Z: Array
     A: Array
-
-
-def _layer_dims(layer_dims: Sequence[int]) -> list[int]:
-    dims = list(layer_dims)
-    if len(dims) < 2 or any(
-        isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1 for n in dims
-    ):
-        raise ValueError(
-            f"layer_dims must be [n_x, n_1, …, n_L] with at least two positive integers, "
-            f"got {layer_dims!r}"
-        )
-    return [int(n) for n in dims]
 
 
 def _hidden_activations(
@@ -141,7 +129,7 @@ class Network:
         dtype: DTypeLike = np.float64,
         fused: bool | None = None,
     ) -> None:
-        self.layer_dims = _layer_dims(layer_dims)
+        self.layer_dims = check_layer_dims(layer_dims)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
