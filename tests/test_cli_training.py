@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -12,8 +14,12 @@ from typer.testing import CliRunner
 import chainrule as cr
 from chainrule import datasets
 from chainrule.cli import app
+from chainrule.io import TrainedOn, read_model
 
 runner = CliRunner()
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def _run(*args: str, code: int = 0):
@@ -131,7 +137,12 @@ def test_gradcheck_and_datasets_commands():
         (["evaluate", "absent.npz"], "no model file at absent.npz"),
         (["train", "--save", "no/such/dir/m.npz"], "cannot write no/such/dir/m.npz"),
         (["plot-pair", "--activation", "tanh", "--loss", "bce"], "bce needs a in"),
-        (["train", "--dtype", "float16"], "dtype must be float32 or float64"),
+        (["train", "--dtype", "float16"], "--dtype must be float32 or float64"),
+        (["derive", "-l", "nope"], "unknown loss 'nope'"),
+        (["derive", "-f", "html"], "--format must be text, latex or markdown, got 'html'"),
+        (["derive", "-l", "log("], "formula 'log(' rejected"),
+        (["derive", "--all", "-f", "latex"], "--all prints a text or markdown table"),
+        (["plot-pair", "--out", "p.xyz"], ".xyz is not a format matplotlib writes; use one of"),
     ],
 )
 def test_user_mistakes_print_one_line_and_exit_1(args, message):
@@ -160,7 +171,32 @@ def test_a_bad_model_file_and_a_bad_csv_are_user_mistakes(tmp_path):
     assert result.exit_code == 1 and "not a CSV of numbers" in result.output
     csv.write_text("1,2,3\n")
     result = runner.invoke(app, ["predict", str(model), "--input", str(csv)])
-    assert result.exit_code == 1 and "X (A0) must be (4, m)" in result.output
+    assert result.exit_code == 1, result.output
+    assert f"error: the model takes 4 features and {csv} has 3 columns" in result.output
+
+
+def test_an_empty_csv_is_one_error_line_and_no_warning(tmp_path):
+    model, csv = tmp_path / "m.npz", tmp_path / "empty.csv"
+    cr.save(cr.Network([4, 3], output="softmax", loss="cce"), model)
+    csv.write_text("")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "input contained no data" would raise here
+        result = runner.invoke(app, ["predict", str(model), "--input", str(csv)])
+    assert result.exit_code == 1, result.output
+    assert (
+        result.output.strip()
+        == f"error: {csv} has no rows; give one example per row, 4 numbers each"
+    )
+
+
+def test_evaluate_refuses_a_dataset_with_other_features_than_the_model(tmp_path):
+    model = tmp_path / "m.npz"
+    cr.save(cr.Network([4, 3], output="softmax", loss="cce"), model)
+    result = runner.invoke(app, ["evaluate", str(model), "-d", "breast_cancer", "--seed", "0"])
+    assert result.exit_code == 1, result.output
+    assert "the model takes 4 features and gives 3 outputs; breast_cancer has 30 features" in (
+        result.output
+    )
 
 
 @pytest.mark.parametrize(
@@ -170,3 +206,154 @@ def test_a_bad_model_file_and_a_bad_csv_are_user_mistakes(tmp_path):
 def test_help_everywhere(command):
     result = _run(*command, "--help")
     assert "Usage" in result.output
+
+
+def test_zero_epochs_scores_and_saves_the_untrained_network(tmp_path):
+    model = tmp_path / "m.npz"
+    result = _run("train", "-d", "iris", "--epochs", "0", "--save", str(model))
+    assert "0 epochs" in result.output and "model saved" in result.output
+    untrained = cr.Network([4, 16, 8, 3], hidden="relu", output="softmax", loss="cce", seed=0)
+    saved = cr.load(model)
+    assert saved.epochs_trained == 0
+    for key, value in untrained.params.items():
+        np.testing.assert_array_equal(saved.params[key], value)
+    plotted = runner.invoke(app, ["train", "-d", "iris", "--epochs", "0", "--plot", "c.png"])
+    assert plotted.exit_code == 1 and "--plot draws the cost per epoch" in plotted.output
+
+
+@pytest.fixture
+def iris_model(tmp_path):
+    """A saved iris model and a CSV of its test examples."""
+    model, csv = tmp_path / "iris.npz", tmp_path / "x.csv"
+    cr.save(cr.Network([4, 3], output="softmax", loss="cce"), model)
+    np.savetxt(csv, cr.datasets.load("iris").X_test.T, delimiter=",")
+    return model, csv
+
+
+OUTPUT_OPTIONS = {
+    "train --save": ["train", "-d", "iris", "--epochs", "2", "--save"],
+    "train --plot": ["train", "-d", "iris", "--epochs", "2", "--plot"],
+    "train --boundary": ["train", "-d", "moons", "--epochs", "2", "--boundary"],
+    "predict --output": ["predict", "{model}", "-i", "{csv}", "--output"],
+    "plot-pair --out": ["plot-pair", "--out"],
+}
+
+
+def _with_output(option: str, iris_model, path) -> list[str]:
+    model, csv = iris_model
+    return [arg.format(model=model, csv=csv) for arg in OUTPUT_OPTIONS[option]] + [str(path)]
+
+
+@pytest.mark.parametrize("option", list(OUTPUT_OPTIONS))
+def test_an_output_path_that_is_a_directory_is_refused_before_any_work(
+    tmp_path, iris_model, option
+):
+    directory = tmp_path / "adir"
+    directory.mkdir()
+    result = runner.invoke(app, _with_output(option, iris_model, directory))
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == f"error: cannot write {directory}: it is a directory"
+
+
+@pytest.mark.parametrize("option", list(OUTPUT_OPTIONS))
+def test_an_unwritable_output_path_is_refused_before_any_work(
+    tmp_path, iris_model, option, monkeypatch
+):
+    # os.access stands in for a directory without write permission (tests may run as root).
+    target = tmp_path / "out.png"
+    monkeypatch.setattr(os, "access", lambda path, mode: path != tmp_path)
+    result = runner.invoke(app, _with_output(option, iris_model, target))
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == f"error: cannot write {target}: permission denied"
+
+
+def test_an_os_error_while_writing_is_one_line_naming_the_path(tmp_path, monkeypatch):
+    import matplotlib.figure
+
+    target = tmp_path / "pair.png"
+
+    def refuse(figure, path, **options):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", refuse)
+    result = runner.invoke(app, ["plot-pair", "--out", str(target)])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == f"error: {target}: Permission denied"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--epochs", "-1"], "--epochs must be an integer ≥ 0, got -1"),
+        (["--lr", "0"], "--lr must be finite and > 0"),
+        (["--batch-size", "-1"], "--batch-size must be an integer ≥ 0"),
+        (["--optimizer", "nesterov"], "unknown optimizer 'nesterov'"),
+        (["--seed", "-1"], "--seed must be an integer in [0, 4294967295], got -1"),
+        (["--dtype", "nope"], "--dtype must be float32 or float64, got 'nope'"),
+        (["--boundary", "b.png", "--save", "m.npz"], "--boundary draws 2-D inputs, and iris has 4"),
+    ],
+)
+def test_train_checks_its_options_before_it_starts(tmp_path, monkeypatch, options, message):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["train", "-d", "iris", "--epochs", "2", *options])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {message}"), result.output
+    assert os.listdir() == []  # and nothing written
+
+
+def test_a_command_line_that_does_not_parse_is_a_usage_error():
+    # The README's rule: click's own parsing errors keep its usage message and status 2.
+    result = runner.invoke(app, ["train", "--epochs", "many"])
+    assert result.exit_code == 2 and "Usage" in result.output
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".pdf", b"%PDF"), (".svg", b"<?xml"), ("", PNG)])
+def test_pictures_take_the_format_of_their_suffix(tmp_path, suffix, magic):
+    path = tmp_path / f"pair{suffix}"
+    _run("plot-pair", "--out", str(path))
+    assert path.read_bytes().startswith(magic)
+
+
+@pytest.mark.parametrize("loss", ["mse", "huber", "mae", "poisson"])
+def test_gradcheck_passes_on_unscaled_regression_targets(loss):
+    result = _run("gradcheck", "-d", "diabetes", "--loss", loss)
+    assert "passed" in result.output
+    Y = cr.datasets.load("diabetes").Y_train[:, :16]
+    assert f"targets divided by their RMS {np.sqrt(np.mean(Y**2)):.4g}" in result.output
+
+
+def test_gradcheck_on_scaled_targets_still_catches_a_wrong_gradient(monkeypatch):
+    real = cr.Network.gradients
+
+    def off_by_a_little(self, *args, **kwargs):
+        grads = real(self, *args, **kwargs)
+        grads["dW1"] = grads["dW1"] * (1 + 1e-5)
+        return grads
+
+    monkeypatch.setattr(cr.Network, "gradients", off_by_a_little)
+    result = _run("gradcheck", "-d", "diabetes", code=1)
+    assert "FAILED" in result.output and "dW1" in result.output
+
+
+def test_evaluate_scores_on_the_recorded_split_by_default(tmp_path):
+    model = tmp_path / "m.npz"
+    trained = _run("train", "-d", "iris", "--epochs", "5", "--seed", "3", "--save", str(model))
+    assert read_model(model).trained_on == TrainedOn("iris", 3)
+    evaluated = _run("evaluate", str(model))
+    assert _test_score(evaluated.output) == _test_score(trained.output)
+    assert "warning" not in evaluated.output
+
+
+def test_evaluate_warns_when_the_file_records_no_data(tmp_path):
+    model = tmp_path / "m.npz"
+    net = cr.Network([4, 3], output="softmax", loss="cce", seed=3)
+    cr.save(net, model)
+    result = _run("evaluate", str(model), "-d", "iris")
+    assert result.output.startswith(
+        f"warning: {model} does not record the data it was trained on; using iris split with "
+        "seed 3 (choose with --dataset and --seed)"
+    )
+    data = cr.datasets.load("iris", seed=3)
+    accuracy = float(np.mean(net.predict(data.X_test)[0] == data.Y_test.argmax(axis=0)))
+    assert _test_score(result.output) == pytest.approx(accuracy, abs=5e-5)

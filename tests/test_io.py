@@ -6,6 +6,7 @@ import io as bytes_io
 import json
 import os
 import pickle
+import stat
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.io import ModelFileError
+from chainrule.io import ModelFileError, TrainedOn, read_model
 
 
 def _data(m: int = 64):
@@ -168,6 +169,11 @@ def _corrupt(kind: str, path: Path, marker: Path) -> None:
     elif kind == "optimizer state shape":
         members["optimizer.W1.v.npy"] = _npy(np.zeros((2, 2)))
         _rewrite(path, members)
+    elif kind == "bad trained_on":
+        meta = json.loads(np.frombuffer(members["model.npy"][128:], np.uint8).tobytes())
+        meta["trained_on"] = {"dataset": "iris", "seed": "0"}
+        members["model.npy"] = _npy(np.frombuffer(json.dumps(meta).encode(), np.uint8))
+        _rewrite(path, members)
 
 
 BAD = {
@@ -186,6 +192,7 @@ BAD = {
     "wrong format": "format is not 'chainrule.model'",
     "huge layer_dims": r"W1 is \(6, 4\) float64; the architecture needs \(1000000, 4\)",
     "optimizer state shape": r"optimizer state W1.v is \(2, 2\)",
+    "bad trained_on": "bad trained_on entry",
 }
 
 
@@ -222,3 +229,47 @@ def test_a_crash_during_save_leaves_no_half_written_model(tmp_path, monkeypatch)
         cr.save(net, tmp_path / "new.npz")
     assert path.read_bytes() == before  # the old model is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]  # no temporary left over
+
+
+def test_the_data_a_model_was_trained_on_is_recorded_when_given(tmp_path):
+    net, path = _trained(tmp_path)
+    assert read_model(path).trained_on is None  # saved without a record
+    recorded = cr.save(net, tmp_path / "recorded.npz", TrainedOn("iris", 7))
+    saved = read_model(recorded)
+    assert saved.trained_on == TrainedOn("iris", 7)
+    assert repr(saved.network) == repr(net) == repr(cr.load(recorded))
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_model_file_gets_the_mode_the_umask_gives_any_new_file(tmp_path, umask, mode):
+    net = cr.Network([2, 1])
+    previous = os.umask(umask)
+    try:
+        path = cr.save(net, tmp_path / "model.npz")
+        plain = tmp_path / "plain"
+        plain.write_bytes(b"")  # the oracle: what open() makes under this umask
+    finally:
+        os.umask(previous)
+    assert _mode(path) == _mode(plain) == mode
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_overwriting_a_model_file_keeps_its_mode(tmp_path):
+    net, path = _trained(tmp_path)
+    path.chmod(0o640)
+    cr.save(net, path)
+    assert _mode(path) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]  # no temporary left over
+
+
+def test_saving_over_a_directory_is_refused_before_writing(tmp_path):
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(IsADirectoryError, match=r"cannot save to .*adir: it is a directory"):
+        cr.save(cr.Network([2, 1]), tmp_path / "adir")
+    assert [p.name for p in tmp_path.iterdir()] == ["adir"]
+    assert list((tmp_path / "adir").iterdir()) == []

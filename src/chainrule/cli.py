@@ -12,6 +12,7 @@ from rich.console import Console
 
 import chainrule as cr
 from chainrule.cli_training import register as register_training_commands
+from chainrule.cli_training import user_errors
 from chainrule.training.trainer import evaluate
 
 app = typer.Typer(
@@ -67,6 +68,7 @@ def version() -> None:
 
 
 @app.command("derive")
+@user_errors
 def derive(
     loss: str = typer.Option("bce", "--loss", "-l", help="A loss name, or a formula in a and y."),
     activation: str = typer.Option(
@@ -79,16 +81,13 @@ def derive(
 ) -> None:
     """Derive dA[L], g'(Z[L]) and dZ[L] for an output pair, step by step."""
     if output_format not in ("text", "latex", "markdown"):
-        raise typer.BadParameter(f"--format must be text, latex or markdown, got {output_format!r}")
+        raise ValueError(f"--format must be text, latex or markdown, got {output_format!r}")
     if all_pairs:
         if output_format == "latex":
-            raise typer.BadParameter("--all prints a text or markdown table, not latex")
+            raise ValueError("--all prints a text or markdown table, not latex")
         typer.echo(cr.derive_all().markdown())
         return
-    try:
-        derivation = cr.derive(loss, activation)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+    derivation = cr.derive(loss, activation)
     rendered = {"text": derivation.text, "latex": derivation.latex, "markdown": derivation.markdown}
     typer.echo(rendered[output_format]())
 

@@ -2,13 +2,18 @@
 predict, gradcheck, plot-pair and datasets. Thin: the library does the work.
 
 A user mistake (a bad option, a missing file, a model file that does not
-load, a diverging run) prints one line starting with ``error:`` and exits
-with status 1, never a traceback.
+load, a path that cannot be read or written, a diverging run) prints one
+line starting with ``error:`` and exits with status 1, never a traceback.
+Options are checked, and output paths tried, before any work is done, so a
+mistake never leaves a run half-done.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -18,7 +23,12 @@ import typer
 
 import chainrule as cr
 from chainrule import plots
+from chainrule.functions.pairs import complete_pair
+from chainrule.functions.validation import check_integer
+from chainrule.io import SavedModel, TrainedOn, read_model
 from chainrule.training.metrics import metric_name
+from chainrule.training.optimizers import optimizer as optimizer_by_name
+from chainrule.training.regularization import check_l2
 from chainrule.training.trainer import evaluate
 
 Command = TypeVar("Command", bound=Callable[..., Any])
@@ -30,20 +40,56 @@ TASK_DEFAULTS = {
     "regression": ("identity", "mse"),
 }
 
+#: The largest split seed: scikit-learn's train_test_split takes seeds in [0, 2³² − 1].
+MAX_SEED = 2**32 - 1
+
 
 def user_errors(command: Command) -> Command:
-    """Turn ValueError, TypeError and FileNotFoundError into one line on stderr and exit 1."""
+    """Turn ValueError, TypeError and OSError (a file that cannot be read or written)
+    into one line on stderr and exit 1."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ValueError, TypeError, FileNotFoundError) as error:
-            message = " ".join(str(error).split())
-            typer.echo(f"error: {message}", err=True)
+        except (ValueError, TypeError, OSError) as error:
+            typer.echo(f"error: {error_line(error)}", err=True)
             raise typer.Exit(1) from None
 
     return run  # type: ignore[return-value]
+
+
+def error_line(error: Exception) -> str:
+    """The error's message on one line; an OSError from the system as ``path: reason``.
+
+    >>> error_line(IsADirectoryError(21, "Is a directory", "adir"))
+    'adir: Is a directory'
+    """
+    if isinstance(error, OSError) and error.strerror and error.filename is not None:
+        return f"{error.filename}: {error.strerror}"
+    return " ".join(str(error).split())
+
+
+def check_output(path: Path | None, picture: bool = False) -> None:
+    """Refuse, before any work, an output path that cannot be written (or, for a
+    ``picture``, whose suffix names no format matplotlib writes)."""
+    if path is None:
+        return
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {path}: no directory {path.parent}")
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot write {path}: it is a directory")
+    if not os.access(path if path.exists() else path.parent, os.W_OK):
+        raise PermissionError(f"cannot write {path}: permission denied")
+    if picture:
+        plots.picture_format(path)
+
+
+def check_seed(seed: int) -> int:
+    """``--seed`` as given, or a ValueError unless it is in [0, MAX_SEED]."""
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"--seed must be an integer in [0, {MAX_SEED}], got {seed}")
+    return seed
 
 
 def hidden_sizes(layers: str) -> list[int]:
@@ -68,12 +114,14 @@ def build_network(
     dtype: str,
 ) -> cr.Network:
     """A network for the dataset: n_x inputs, the hidden sizes, n_y outputs."""
-    default_output, default_loss = TASK_DEFAULTS[data.task]
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"--dtype must be float32 or float64, got {dtype!r}")
+    g, L = complete_pair(output, loss, TASK_DEFAULTS[data.task])
     return cr.Network(
         [data.n_x, *hidden_sizes(layers), data.n_y],
         hidden=hidden,
-        output=output or default_output,
-        loss=loss or default_loss,
+        output=g,
+        loss=L,
         init=init,
         seed=seed,
         dtype=np.dtype(dtype),
@@ -92,6 +140,25 @@ def _keep_prob(dropout: float) -> float | None:
             f"--dropout is the probability of dropping a unit, in [0, 1); got {dropout}"
         )
     return None if dropout == 0 else 1 - dropout
+
+
+def fit_settings(
+    optimizer: str, lr: float, epochs: int, batch_size: int, l2: float, dropout: float
+) -> dict[str, Any]:
+    """``Network.fit``'s settings from train's options, each checked before any work.
+
+    ``--epochs 0`` is allowed, as ``fit`` allows it: the untrained network is scored.
+    """
+    if not 0 < lr < math.inf:
+        raise ValueError(f"--lr must be finite and > 0, got {lr}")
+    return {
+        "epochs": check_integer("--epochs", epochs, 0),
+        "learning_rate": lr,
+        "optimizer": optimizer_by_name(optimizer),
+        "batch_size": check_integer("--batch-size", batch_size, 0) or None,
+        "l2": check_l2(l2),
+        "keep_prob": _keep_prob(dropout),
+    }
 
 
 DatasetOption = Annotated[
@@ -130,16 +197,23 @@ def train(
     dtype: Annotated[str, typer.Option(help="float64 or float32")] = "float64",
     seed: SeedOption = 0,
     save: Annotated[Path | None, typer.Option(help="write the trained model here (.npz)")] = None,
-    plot: Annotated[Path | None, typer.Option(help="write the learning curve here (PNG)")] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="write the learning curve here (PNG; .pdf, .svg: by suffix)")
+    ] = None,
     boundary: Annotated[
-        Path | None, typer.Option(help="write the decision boundary here (PNG, 2-D data)")
+        Path | None, typer.Option(help="write the decision boundary here (a picture, 2-D data)")
     ] = None,
 ) -> None:
     """Train a network on a dataset and report the held-out (test split) result."""
-    for target in (save, plot, boundary):
-        if target is not None and not target.parent.is_dir():
-            raise FileNotFoundError(f"cannot write {target}: no directory {target.parent}")
-    data = cr.datasets.load(dataset, seed=seed)
+    settings = fit_settings(optimizer, lr, epochs, batch_size, l2, dropout)
+    if plot is not None and epochs == 0:
+        raise ValueError("--plot draws the cost per epoch, so it needs --epochs ≥ 1")
+    check_output(save)
+    check_output(plot, picture=True)
+    check_output(boundary, picture=True)
+    data = cr.datasets.load(dataset, seed=check_seed(seed))
+    if boundary is not None and data.n_x != 2:
+        raise ValueError(f"--boundary draws 2-D inputs, and {dataset} has {data.n_x} features")
     net = build_network(data, layers, hidden, output, loss, init, seed, dtype)
     typer.echo(
         f"{dataset}: network {net.layer_dims}, {hidden} → {net.activations[-1].name}, "
@@ -149,22 +223,14 @@ def train(
         + (f", dropout {dropout:g}" if dropout else "")
     )
     history = net.fit(
-        data.X_train,
-        data.Y_train,
-        epochs=epochs,
-        learning_rate=lr,
-        optimizer=optimizer,
-        batch_size=None if batch_size == 0 else batch_size,
-        l2=l2,
-        keep_prob=_keep_prob(dropout),
-        validation=(data.X_test, data.Y_test),
-        seed=seed,
+        data.X_train, data.Y_train, validation=(data.X_test, data.Y_test), seed=seed, **settings
     )
-    typer.echo(f"epoch {len(history)}: cost {history[-1]:.5f}")
+    if history:
+        typer.echo(f"epoch {len(history)}: cost {history[-1]:.5f}")
     typer.echo(_score_line(net, "training", data.X_train, data.Y_train))
     typer.echo(_score_line(net, "test", data.X_test, data.Y_test))
     if save is not None:
-        typer.echo(f"model saved to {cr.save(net, save)}")
+        typer.echo(f"model saved to {cr.save(net, save, TrainedOn(dataset, seed))}")
     if plot is not None:
         curve = plots.learning_curve(history, plot, dataset, validation_label="test split")
         typer.echo(f"learning curve written to {curve}")
@@ -175,16 +241,81 @@ def train(
         typer.echo(f"decision boundary written to {written}")
 
 
+def evaluation_split(
+    saved: SavedModel, path: Path, dataset: str | None, seed: int | None
+) -> tuple[str, int]:
+    """The dataset and seed to score on: the options, else those the file records.
+
+    A file without a record (saved from Python, or by an older chainrule)
+    falls back to breast_cancer and the network's seed, which ``train`` also
+    gives the split, and says so on stderr.
+    """
+    recorded = saved.trained_on
+    if recorded is not None:
+        return dataset or recorded.dataset, recorded.seed if seed is None else seed
+    name = dataset or "breast_cancer"
+    split_seed = seed if seed is not None else saved.network.seed or 0
+    if dataset is None or seed is None:
+        typer.echo(
+            f"warning: {path} does not record the data it was trained on; using {name} "
+            f"split with seed {split_seed} (choose with --dataset and --seed)",
+            err=True,
+        )
+    return name, split_seed
+
+
+def check_matches(net: cr.Network, data: cr.datasets.Dataset) -> None:
+    """A ValueError unless the network takes the dataset's features and gives its outputs."""
+    n_x, n_y = net.layer_dims[0], net.layer_dims[-1]
+    if (n_x, n_y) != (data.n_x, data.n_y):
+        raise ValueError(
+            f"the model takes {n_x} features and gives {n_y} outputs; {data.name} has "
+            f"{data.n_x} features and {data.n_y} outputs: pass the dataset it was trained on "
+            "with --dataset"
+        )
+
+
 @user_errors
 def evaluate_command(
     model: Annotated[Path, typer.Argument(help="a model file written by train --save")],
-    dataset: DatasetOption = "breast_cancer",
-    seed: SeedOption = 0,
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            "--dataset", "-d", help="a name from `chainrule datasets` (default: recorded)"
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="seed of the split (default: recorded)")] = None,
 ) -> None:
-    """Score a saved model on a dataset's test split (the same split train used with that seed)."""
-    net = cr.load(model)
-    data = cr.datasets.load(dataset, seed=seed)
-    typer.echo(_score_line(net, "test", data.X_test, data.Y_test))
+    """Score a saved model on a dataset's test split (the same split train used with that seed).
+
+    Files written by ``train --save`` record the dataset and seed they were trained on.
+    """
+    saved = read_model(model)
+    name, split_seed = evaluation_split(saved, model, dataset, seed)
+    data = cr.datasets.load(name, seed=check_seed(split_seed))
+    check_matches(saved.network, data)
+    typer.echo(_score_line(saved.network, "test", data.X_test, data.Y_test))
+
+
+def read_examples(path: Path, n_x: int) -> np.ndarray:
+    """The examples of a CSV file, one per row, as X (n_x, m); a ValueError names what is wrong."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no input file at {path}")
+    with warnings.catch_warnings():
+        # An empty file is reported below in words, not by numpy's warning beside the error.
+        warnings.filterwarnings("ignore", "loadtxt: input contained no data", UserWarning)
+        try:
+            rows = np.loadtxt(path, delimiter=",", ndmin=2, dtype=np.float64)
+        except ValueError as error:
+            raise ValueError(f"{path}: not a CSV of numbers: {error}") from None
+    if rows.size == 0:
+        raise ValueError(f"{path} has no rows; give one example per row, {n_x} numbers each")
+    if rows.shape[1] != n_x:
+        raise ValueError(
+            f"the model takes {n_x} features and {path} has {rows.shape[1]} columns "
+            "(one example per row)"
+        )
+    return rows.T
 
 
 @user_errors
@@ -198,14 +329,9 @@ def predict(
     Each row holds n_x numbers in the form the model was trained on (the
     datasets are standardized with their training split's statistics).
     """
+    check_output(output)
     net = cr.load(model)
-    if not input.is_file():
-        raise FileNotFoundError(f"no input file at {input}")
-    try:
-        rows = np.loadtxt(input, delimiter=",", ndmin=2, dtype=np.float64)
-    except ValueError as error:
-        raise ValueError(f"{input}: not a CSV of numbers: {error}") from None
-    predictions = np.asarray(net.predict(rows.T)).T
+    predictions = np.asarray(net.predict(read_examples(input, net.layer_dims[0]))).T
     if output is not None:
         np.savetxt(output, predictions, delimiter=",", fmt="%.10g")
         typer.echo(f"{len(predictions)} predictions written to {output}")
@@ -226,34 +352,56 @@ def gradcheck(
     examples: Annotated[int, typer.Option(help="how many training examples to check on")] = 16,
     seed: SeedOption = 0,
 ) -> None:
-    """Check backward's gradients against centred differences (exit 1 when they disagree)."""
-    data = cr.datasets.load(dataset, seed=seed)
-    net = build_network(data, layers, hidden, output, loss, "he", seed, "float64")
+    """Check backward's gradients against centred differences (exit 1 when they disagree).
+
+    Regression targets are divided by their root mean square first (see
+    :func:`target_scale`); class labels are checked as they are.
+    """
     if examples < 1:
         raise ValueError(f"--examples must be ≥ 1, got {examples}")
+    data = cr.datasets.load(dataset, seed=check_seed(seed))
+    net = build_network(data, layers, hidden, output, loss, "he", seed, "float64")
+    Y = data.Y_train[:, :examples]
+    scale = target_scale(data.task, Y)
     result = cr.gradcheck(
-        net,
-        data.X_train[:, :examples],
-        data.Y_train[:, :examples],
-        l2=l2,
-        keep_prob=_keep_prob(dropout),
-        seed=seed,
+        net, data.X_train[:, :examples], Y / scale, l2=l2, keep_prob=_keep_prob(dropout), seed=seed
     )
-    typer.echo(f"network {net.layer_dims} on {examples} {dataset} examples")
+    scaled = "" if scale == 1 else f", targets divided by their RMS {scale:.4g}"
+    typer.echo(f"network {net.layer_dims} on {examples} {dataset} examples{scaled}")
     typer.echo(str(result))
     typer.echo("passed" if result.passed() else "FAILED")
     if not result.passed():
         raise typer.Exit(1)
 
 
+def target_scale(task: str, Y: np.ndarray) -> float:
+    """What gradcheck divides the targets by: their root mean square for regression, else 1.
+
+    The centred difference loses about u·|J|/ε to rounding (u ≈ 1.1e-16, the
+    float64 unit roundoff), so its relative error is about u·|J|/(ε·‖g‖). For
+    targets of size s the cost grows faster than its gradient (mse: J ~ s²,
+    g ~ s; mae, huber: J ~ s, g ~ 1), and the error grows as s: the course's
+    ε = 1e-7 and threshold 2e-7 assume J and g of order 1, and diabetes'
+    targets (s ≈ 150) reach the threshold with a correct backward. Dividing by
+    a positive constant keeps every regression loss's labels valid (poisson's
+    stay ≥ 0) and runs the same backward code; the threshold stays the course's.
+    Class labels (0/1, one-hot) are already of order 1.
+    """
+    rms = float(np.sqrt(np.mean(Y**2)))
+    return rms if task == "regression" and rms > 0 else 1.0
+
+
 @user_errors
 def plot_pair(
     activation: Annotated[str, typer.Option(help="the output activation g[L]")] = "sigmoid",
     loss: Annotated[str, typer.Option(help="the loss L")] = "bce",
-    out: Annotated[Path, typer.Option(help="where to write the PNG")] = Path("pair.png"),
+    out: Annotated[
+        Path, typer.Option(help="where to write the picture (PNG; .pdf, .svg: by suffix)")
+    ] = Path("pair.png"),
     y: Annotated[float, typer.Option(help="the label")] = 1.0,
 ) -> None:
     """Draw dZ[L] over z for the fused and the generic route, and where the generic one breaks."""
+    check_output(out, picture=True)
     typer.echo(f"output-layer picture written to {plots.output_layer(activation, loss, out, y)}")
 
 

@@ -13,14 +13,20 @@ the loss (catalog names and settings), ``init``, ``seed``, ``dtype``,
 ``fused``, and what resuming needs: ``epochs_trained``, ``optimizer``
 (name, settings, step count t) and ``rng`` (the state of the generator that
 shuffles and drops out). A loaded network continues training exactly as the
-saved one would have (see :mod:`chainrule.training.trainer`).
+saved one would have (see :mod:`chainrule.training.trainer`). The optional
+``trained_on`` (:class:`TrainedOn`: a dataset name and the seed of its split,
+which ``chainrule train --save`` records) is null or absent in files saved
+without one; readers that predate it ignore it, so the version stays 1.
 
 Loading trusts nothing: every archive member's header is read first and its
 declared shape checked against the bytes really stored, object arrays are
 refused, arrays are read with ``allow_pickle=False``, and every key, shape,
 dtype and value is validated before a network is built. Saving writes a
 temporary file in the target's directory and renames it over the target,
-so a crash never leaves a half-written model at the path.
+so a crash never leaves a half-written model at the path. The temporary file
+is created with mode 0o666 less the umask, as any new file is (0o644 under
+umask 022), and takes an overwritten file's mode, so replacing a model never
+changes who may read it.
 """
 
 from __future__ import annotations
@@ -28,8 +34,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +63,22 @@ class ModelFileError(ValueError):
     """A model file is unreadable, corrupt, hostile or does not describe a valid network."""
 
 
+@dataclass(frozen=True)
+class TrainedOn:
+    """The data a model was trained on: a :mod:`chainrule.datasets` name and its split's seed."""
+
+    dataset: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    """What :func:`read_model` finds in a file: the network and, when recorded, its data."""
+
+    network: Network
+    trained_on: TrainedOn | None
+
+
 # -- saving ---------------------------------------------------------------------
 
 
@@ -70,8 +94,8 @@ def _describe_function(entry: Activation | Loss, kind: str) -> dict[str, Any]:
     return {"name": name, "params": params}
 
 
-def describe(net: Network) -> dict[str, Any]:
-    """The JSON description of ``net`` that :func:`save` writes."""
+def describe(net: Network, trained_on: TrainedOn | None = None) -> dict[str, Any]:
+    """The JSON description of ``net`` (trained on ``trained_on``) that :func:`save` writes."""
     opt = net.optimizer
     return {
         "format": FORMAT,
@@ -88,17 +112,22 @@ def describe(net: Network) -> dict[str, Any]:
         if opt is None
         else {"name": opt.name, "settings": opt.settings(), "t": opt.t},
         "rng": None if net.rng is None else net.rng.bit_generator.state,
+        "trained_on": None
+        if trained_on is None
+        else {"dataset": trained_on.dataset, "seed": trained_on.seed},
     }
 
 
-def save(net: Network, path: str | Path) -> Path:
+def save(net: Network, path: str | Path, trained_on: TrainedOn | None = None) -> Path:
     """Write ``net`` to ``path`` atomically (a temporary file, then a rename); returns the path.
 
-    The file is written exactly at ``path`` (no suffix is added; ``.npz`` is customary).
+    The file is written exactly at ``path`` (no suffix is added; ``.npz`` is
+    customary). ``trained_on`` records the dataset split the network was
+    trained on, for :func:`read_model`.
     """
     target = Path(path)
     arrays: dict[str, Array] = {
-        "model": np.frombuffer(json.dumps(describe(net)).encode(), dtype=np.uint8),
+        "model": np.frombuffer(json.dumps(describe(net, trained_on)).encode(), dtype=np.uint8),
         **{f"param.{name}": value for name, value in net.params.items()},
     }
     if net.optimizer is not None:
@@ -107,9 +136,9 @@ def save(net: Network, path: str | Path) -> Path:
         raise FileNotFoundError(
             f"cannot save to {target}: directory {target.parent} does not exist"
         )
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
+    if target.is_dir():
+        raise IsADirectoryError(f"cannot save to {target}: it is a directory")
+    handle, temporary = _temporary_beside(target)
     try:
         with os.fdopen(handle, "wb") as stream:
             np.savez(stream, **arrays)  # type: ignore[arg-type]  # numpy's stub: **kwds
@@ -117,9 +146,29 @@ def save(net: Network, path: str | Path) -> Path:
             os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+def _temporary_beside(target: Path) -> tuple[int, Path]:
+    """A new file next to ``target`` (so the rename is atomic), open for writing.
+
+    Not ``tempfile.mkstemp``: its mode 0o600 would make every saved model
+    private. Mode 0o666 lets the umask decide, as for any new file; an existing
+    target passes its own mode on. O_EXCL refuses a name that already exists.
+    """
+    temporary = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    handle = os.open(temporary, flags, 0o666)
+    try:
+        if target.exists():
+            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+    except BaseException:
+        os.close(handle)
+        temporary.unlink(missing_ok=True)
+        raise
+    return handle, temporary
 
 
 # -- loading ----------------------------------------------------------------------
@@ -162,8 +211,10 @@ def _check_members(archive: zipfile.ZipFile, path: Path) -> None:
 def _read_arrays(path: Path) -> dict[str, Array]:
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {path}")
-    if not zipfile.is_zipfile(path):
-        raise ModelFileError(f"{path}: not a chainrule model (not an .npz archive)")
+    # Opened here, not by is_zipfile, which would call an unreadable file "not an archive".
+    with path.open("rb") as stream:
+        if not zipfile.is_zipfile(stream):
+            raise ModelFileError(f"{path}: not a chainrule model (not an .npz archive)")
     try:
         with zipfile.ZipFile(path) as archive:
             _check_members(archive, path)
@@ -331,19 +382,41 @@ def _rng(state: Any, path: Path) -> np.random.Generator | None:
     return np.random.Generator(bit_generator)
 
 
-def load(path: str | Path) -> Network:
-    """The network saved at ``path`` by :func:`save`, with its training state.
+def _trained_on(entry: Any, path: Path) -> TrainedOn | None:
+    if entry is None:
+        return None
+    if not (
+        isinstance(entry, dict)
+        and isinstance(entry.get("dataset"), str)
+        and isinstance(entry.get("seed"), int)
+        and not isinstance(entry.get("seed"), bool)
+    ):
+        raise ModelFileError(f"{path}: bad trained_on entry {entry!r}")
+    return TrainedOn(entry["dataset"], entry["seed"])
 
-    Raises FileNotFoundError when there is no file and :class:`ModelFileError`
-    (a ValueError) for anything unreadable, corrupt, hostile or inconsistent;
-    nothing in the file is ever executed.
+
+def read_model(path: str | Path) -> SavedModel:
+    """The network saved at ``path`` by :func:`save`, and the data it was trained on if recorded.
+
+    Raises FileNotFoundError when there is no file, another OSError when it
+    cannot be read, and :class:`ModelFileError` (a ValueError) for anything
+    corrupt, hostile or inconsistent; nothing in the file is ever executed.
     """
     file = Path(path)
     arrays = _read_arrays(file)
     meta = _description(arrays, file)
+    trained_on = _trained_on(meta.get("trained_on"), file)
     try:
-        return _build(meta, arrays, file)
+        return SavedModel(_build(meta, arrays, file), trained_on)
     except ModelFileError:
         raise
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{file}: the model description is invalid: {error}") from None
+
+
+def load(path: str | Path) -> Network:
+    """The network saved at ``path`` by :func:`save`, with its training state.
+
+    Raises as :func:`read_model` does.
+    """
+    return read_model(path).network

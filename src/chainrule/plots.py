@@ -1,7 +1,9 @@
-"""Pictures as PNG files (matplotlib, Agg backend): learning curves, decision
-boundaries, and the output layer's two routes.
+"""Pictures (matplotlib, Agg backend): learning curves, decision boundaries,
+and the output layer's two routes.
 
 Every function writes the figure to ``path``, closes it and returns the path.
+The path's suffix picks the format (``.png``, ``.pdf``, ``.svg``, … : see
+:func:`picture_format`); a path without one gets PNG.
 """
 
 from __future__ import annotations
@@ -35,14 +37,40 @@ def _figure(rows: int = 1, columns: int = 1, size: tuple[float, float] = (7, 4.5
     return plt.subplots(rows, columns, figsize=size, squeeze=False)
 
 
+def picture_format(path: str | Path) -> str:
+    """The format matplotlib writes for ``path``: its suffix, or ``png`` without one.
+
+    Raises ValueError naming the formats matplotlib writes when the suffix is not one.
+
+    >>> picture_format("curve.PDF"), picture_format("curve")
+    ('pdf', 'png')
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if not suffix:
+        return "png"
+    known = FigureCanvasBase.get_supported_filetypes()
+    if suffix not in known:
+        raise ValueError(
+            f"cannot write a picture to {path}: .{suffix} is not a format matplotlib writes; "
+            f"use one of {', '.join('.' + name for name in sorted(known))}"
+        )
+    return suffix
+
+
 def _write(figure: Figure, path: str | Path) -> Path:
     import matplotlib.pyplot as plt
 
     target = Path(path)
-    with np.errstate(over="ignore", invalid="ignore"):  # lines far beyond the axes' limits
-        figure.tight_layout()
-        figure.savefig(target, dpi=110, format="png")
-    plt.close(figure)
+    try:
+        # Passed, not left to savefig, so that a path without a suffix is written as is.
+        picture = picture_format(target)
+        with np.errstate(over="ignore", invalid="ignore"):  # lines far beyond the axes' limits
+            figure.tight_layout()
+            figure.savefig(target, dpi=110, format=picture)
+    finally:
+        plt.close(figure)
     return target
 
 
