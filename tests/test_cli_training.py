@@ -9,6 +9,9 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_iris
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 from typer.testing import CliRunner
 
 import chainrule as cr
@@ -105,6 +108,26 @@ def test_train_save_evaluate_predict_and_the_learning_curve(tmp_path):
     predicted = _run("predict", str(model), "--input", str(csv))
     labels = [int(line) for line in predicted.output.split()]
     assert labels == cr.load(model).predict(data.X_test)[0].tolist()
+
+    # --raw: the test rows as scikit-learn splits the raw iris features, standardized by
+    # the command with the recorded split's statistics.
+    raw = load_iris()
+    X_train_raw, X_raw = train_test_split(
+        raw.data, test_size=0.2, random_state=0, stratify=raw.target
+    )
+    standardized = StandardScaler().fit(X_train_raw).transform(X_raw).T
+    np.testing.assert_allclose(standardized, data.X_test, atol=1e-12)
+    np.savetxt(csv, X_raw, delimiter=",")
+    from_raw = _run("predict", str(model), "--input", str(csv), "--raw")
+    assert [int(line) for line in from_raw.output.split()] == labels
+
+
+def test_predict_raw_needs_a_model_that_records_its_data(tmp_path):
+    model, csv = tmp_path / "net.npz", tmp_path / "x.csv"
+    cr.save(cr.Network([4, 3, 3], output="softmax", loss="cce"), model)
+    np.savetxt(csv, np.ones((2, 4)), delimiter=",")
+    result = _run("predict", str(model), "--input", str(csv), "--raw", code=1)
+    assert "does not record the data it was trained on" in result.output
 
 
 def test_plot_pair_and_decision_boundary_write_pngs(tmp_path):

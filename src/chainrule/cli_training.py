@@ -297,6 +297,19 @@ def evaluate_command(
     typer.echo(_score_line(saved.network, "test", data.X_test, data.Y_test))
 
 
+def recorded_data(saved: SavedModel, path: Path) -> cr.datasets.Dataset:
+    """The dataset split the model file records, or a ValueError when it records none."""
+    if saved.trained_on is None:
+        raise ValueError(
+            f"{path} does not record the data it was trained on, so --raw has no statistics "
+            "to standardize with: standardize the rows as the training data was, or save "
+            "the model with chainrule train --save"
+        )
+    data = cr.datasets.load(saved.trained_on.dataset, seed=saved.trained_on.seed)
+    check_matches(saved.network, data)
+    return data
+
+
 def read_examples(path: Path, n_x: int) -> np.ndarray:
     """The examples of a CSV file, one per row, as X (n_x, m); a ValueError names what is wrong."""
     if not path.is_file():
@@ -323,15 +336,27 @@ def predict(
     model: Annotated[Path, typer.Argument(help="a model file written by train --save")],
     input: Annotated[Path, typer.Option("--input", "-i", help="CSV, one example per row")],
     output: Annotated[Path | None, typer.Option(help="write the predictions here (CSV)")] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="the rows are raw features: standardize them as the training split was"
+        ),
+    ] = False,
 ) -> None:
     """Predict for the examples of a CSV file, one example per row.
 
-    Each row holds n_x numbers in the form the model was trained on (the
-    datasets are standardized with their training split's statistics).
+    Each row holds n_x numbers in the form the model was trained on: the
+    datasets are standardized with their training split's mean and standard
+    deviation. With ``--raw`` the rows are raw features, standardized here with
+    the statistics of the split the model file records (``train --save``).
     """
     check_output(output)
-    net = cr.load(model)
-    predictions = np.asarray(net.predict(read_examples(input, net.layer_dims[0]))).T
+    saved = read_model(model)
+    net = saved.network
+    X = read_examples(input, net.layer_dims[0])
+    if raw:
+        X = recorded_data(saved, model).standardize(X)
+    predictions = np.asarray(net.predict(X)).T
     if output is not None:
         np.savetxt(output, predictions, delimiter=",", fmt="%.10g")
         typer.echo(f"{len(predictions)} predictions written to {output}")

@@ -27,7 +27,8 @@ Array = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Dataset:
-    """A train/test split in the (n_x, m) layout."""
+    """A train/test split in the (n_x, m) layout, standardized by ``feature_mean`` and
+    ``feature_scale`` (n_x, 1): the training split's mean and standard deviation."""
 
     name: str
     task: str  # "binary", "multiclass" or "regression"
@@ -35,7 +36,24 @@ class Dataset:
     Y_train: Array
     X_test: Array
     Y_test: Array
+    feature_mean: Array
+    feature_scale: Array
     class_names: tuple[str, ...] = ()
+
+    def standardize(self, X_raw: NDArray[Any]) -> Array:
+        """New raw examples X_raw (n_x, m) as the network sees them: (X_raw − mean) / scale.
+
+        >>> data = load("iris", seed=0)
+        >>> raw = data.X_test * data.feature_scale + data.feature_mean
+        >>> bool(np.allclose(data.standardize(raw), data.X_test))
+        True
+        """
+        X = np.asarray(X_raw, dtype=np.float64)
+        if X.ndim != 2 or X.shape[0] != self.n_x:
+            raise ValueError(
+                f"{self.name} examples are ({self.n_x}, m), one column each; got {X.shape}"
+            )
+        return (X - self.feature_mean) / self.feature_scale
 
     @property
     def n_x(self) -> int:
@@ -93,6 +111,8 @@ def _standardize(
         labels(y_tr),
         np.ascontiguousarray(X_te.T),
         labels(y_te),
+        mean[:, None],
+        scale[:, None],
         class_names,
     )
 
