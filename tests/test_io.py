@@ -161,19 +161,23 @@ def _corrupt(kind: str, path: Path, marker: Path) -> None:
     elif kind == "wrong format":
         members["model.npy"] = _npy(np.frombuffer(json.dumps({"format": "x"}).encode(), np.uint8))
         _rewrite(path, members)
-    elif kind == "huge layer_dims":
-        meta = json.loads(np.frombuffer(members["model.npy"][128:], np.uint8).tobytes())
-        meta["layer_dims"] = [4, 10**6, 3]
-        members["model.npy"] = _npy(np.frombuffer(json.dumps(meta).encode(), np.uint8))
-        _rewrite(path, members)
     elif kind == "optimizer state shape":
         members["optimizer.W1.v.npy"] = _npy(np.zeros((2, 2)))
         _rewrite(path, members)
-    elif kind == "bad trained_on":
+    elif kind in META_EDITS:
         meta = json.loads(np.frombuffer(members["model.npy"][128:], np.uint8).tobytes())
-        meta["trained_on"] = {"dataset": "iris", "seed": "0"}
+        META_EDITS[kind](meta)
         members["model.npy"] = _npy(np.frombuffer(json.dumps(meta).encode(), np.uint8))
         _rewrite(path, members)
+
+
+#: Edits of the JSON description: a value of the right kind in JSON but not for chainrule.
+META_EDITS = {
+    "huge layer_dims": lambda meta: meta.update(layer_dims=[4, 10**6, 3]),
+    "bad trained_on": lambda meta: meta.update(trained_on={"dataset": "iris", "seed": "0"}),
+    "fused as 0": lambda meta: meta.update(fused=0),
+    "epsilon as true": lambda meta: meta["optimizer"]["settings"].update(epsilon=True),
+}
 
 
 BAD = {
@@ -193,6 +197,8 @@ BAD = {
     "huge layer_dims": r"W1 is \(6, 4\) float64; the architecture needs \(1000000, 4\)",
     "optimizer state shape": r"optimizer state W1.v is \(2, 2\)",
     "bad trained_on": "bad trained_on entry",
+    "fused as 0": "fused is 0",
+    "epsilon as true": "epsilon must be a finite number > 0, got True",
 }
 
 

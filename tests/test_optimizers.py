@@ -109,6 +109,10 @@ def test_optimizer_lookup_and_errors():
         optimizer("adam", beta=0.9)
     with pytest.raises(ValueError, match="beta must be a number in"):
         Momentum(beta=1.0)
+    with pytest.raises(ValueError, match="beta1 must be a number in"):
+        Adam(beta1=False)  # a bool is no number here, though False == 0
+    with pytest.raises(ValueError, match="epsilon must be a finite number"):
+        Adam(epsilon=True)
     with pytest.raises(ValueError, match="grads lacks db1"):
         Adam().step({"W1": np.ones((1, 1)), "b1": np.ones((1, 1))}, {"dW1": np.ones((1, 1))}, 0.1)
     with pytest.raises(ValueError, match="learning_rate must be finite and > 0"):

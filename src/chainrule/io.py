@@ -271,7 +271,7 @@ def _build(meta: dict[str, Any], arrays: dict[str, Array], path: Path) -> Networ
     if dtype not in ("float32", "float64"):
         raise ModelFileError(f"{path}: dtype {dtype!r} is not float32 or float64")
     fused = meta.get("fused")
-    if fused not in (None, True, False):
+    if fused is not None and not isinstance(fused, bool):  # not 0 or 1, which equal False, True
         raise ModelFileError(f"{path}: fused is {fused!r}")
     seed = meta.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):

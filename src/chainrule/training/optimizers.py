@@ -40,21 +40,26 @@ from chainrule.training.flat import FlatLayout, blocks
 Array = NDArray[np.floating[Any]]
 
 
+def _is_number(value: object) -> bool:
+    """An int or a float, but not a bool (True would pass as 1)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _check_fraction(name: str, value: float) -> float:
-    if not (isinstance(value, int | float) and 0 <= value < 1):
+    if not (_is_number(value) and 0 <= value < 1):
         raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
     return float(value)
 
 
 def _check_epsilon(value: float) -> float:
-    if not (isinstance(value, int | float) and 0 < value < math.inf):
+    if not (_is_number(value) and 0 < value < math.inf):
         raise ValueError(f"epsilon must be a finite number > 0, got {value!r}")
     return float(value)
 
 
 def check_learning_rate(learning_rate: float) -> float:
     """α as a float, or a ValueError unless it is finite and > 0."""
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, int | float):
+    if not _is_number(learning_rate):
         raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}")
     if not 0 < learning_rate < math.inf:
         raise ValueError(f"learning_rate must be finite and > 0, got {learning_rate!r}")
