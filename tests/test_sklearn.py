@@ -360,6 +360,14 @@ def test_partial_fit_takes_the_task_from_classes_as_mlp_classifier_does():
     streamed.partial_fit(X, y)
     assert streamed.classes_.tolist() == [0, 1, 2]
 
+    # Later calls may repeat the classes, in any order, but not change them (as MLPClassifier).
+    for clf in (mlp, streamed):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.partial_fit(X, y, classes=[2, 0, 1])
+        with pytest.raises(ValueError, match="classes"):
+            clf.partial_fit(X[first_two], y[first_two], classes=[0, 1])
+
 
 def test_partial_fit_on_multilabel_targets_keeps_sigmoid_and_bce():
     X, Y = make_multilabel_classification(60, 5, n_classes=3, random_state=0)

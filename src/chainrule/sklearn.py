@@ -487,8 +487,18 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         and sets the task (binary or multiclass) and the output layer; a batch may then
         hold any of them, one class included.
         """
-        if classes is None and not hasattr(self, "network_"):
+        fitted = hasattr(self, "network_")
+        if classes is None and not fitted:
             raise ValueError("classes must be passed on the first call to partial_fit")
+        if (
+            classes is not None
+            and fitted
+            and not np.array_equal(unique_labels(classes), self.classes_)
+        ):
+            raise ValueError(
+                f"classes={np.asarray(classes).tolist()} differs from the first call's "
+                f"{self.classes_.tolist()}; partial_fit keeps the classes it started with"
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _targets(
