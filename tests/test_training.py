@@ -247,6 +247,68 @@ def test_metrics_agree_with_scikit_learn():
     assert metrics.metric_name(cr.loss("huber")) == "r2"
 
 
+def test_after_divergence_the_optimizer_starts_afresh():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5, 80))
+    Y = X[:2] * 3.0 + 1.0
+    net = cr.Network([5, 8, 2], hidden="relu", output="identity", loss="mse", seed=0)
+    with pytest.raises(cr.TrainingDiverged, match="the optimizer starts afresh"):
+        net.fit(X, Y, epochs=100, learning_rate=3.0, optimizer="momentum", verbose=0)
+    # Its velocity had taken the step that diverged, which the parameters have not.
+    assert net.optimizer.t == 0 and net.optimizer.state == {}
+
+
+def test_a_resumed_fit_holds_out_the_same_validation_examples():
+    X, Y = _blobs(60)
+    kwargs = dict(learning_rate=0.05, optimizer="adam", batch_size=8, validation=0.25, verbose=0)
+    whole = cr.Network([3, 6, 1], seed=2)
+    one = whole.fit(X, Y, epochs=6, seed=5, **kwargs)
+    split = cr.Network([3, 6, 1], seed=2)
+    first = split.fit(X, Y, epochs=3, seed=5, **kwargs)
+    second = split.fit(X, Y, epochs=3, **kwargs)
+    assert first.val_cost + second.val_cost == one.val_cost
+    for key in whole.params:
+        np.testing.assert_array_equal(split.params[key], whole.params[key])
+
+
+def test_a_schedule_leaving_the_positive_numbers_is_refused_before_training():
+    class Negative(cr.training.schedules.Schedule):
+        def __call__(self, epoch: int) -> float:
+            return self.learning_rate if epoch < 2 else -self.learning_rate
+
+    X, Y = _blobs(20)
+    schedules = {
+        "-0.1 at epoch 2": Negative(0.1),
+        "0.0 at epoch 162": cr.training.schedules.schedule("exponential", 0.1, rate=0.01),
+        "inf at epoch 2": cr.training.schedules.schedule("exponential", 1e-3, rate=1e200),
+    }
+    for sgd_or_adam in ("sgd", "adam"):
+        for where, schedule in schedules.items():
+            net = cr.Network([3, 2, 1], seed=0)
+            before = {k: v.copy() for k, v in net.params.items()}
+            with pytest.raises(ValueError, match=f"gives α = {where}"):
+                net.fit(X, Y, epochs=500, learning_rate=schedule, optimizer=sgd_or_adam, verbose=0)
+            assert net.epochs_trained == 0 and net.optimizer is None
+            assert all(np.array_equal(before[k], net.params[k]) for k in before)
+
+
+def test_numpy_scalars_are_numbers_to_fit():
+    X, Y = _blobs(40)
+    given = dict(learning_rate=0.25, l2=0.125, keep_prob=0.75, validation=0.25, early_stopping=2)
+    as_numpy = {
+        "learning_rate": np.float32(0.25),
+        "l2": np.float32(0.125),
+        "keep_prob": np.float32(0.75),
+        "validation": np.float32(0.25),
+        "early_stopping": np.int64(2),
+    }
+    nets = [cr.Network([3, 4, 1], seed=0) for _ in range(2)]
+    for net, args in zip(nets, (given, as_numpy), strict=True):
+        net.fit(X, Y, epochs=np.int64(3), batch_size=np.int64(8), verbose=0, seed=1, **args)
+    for key in nets[0].params:
+        np.testing.assert_array_equal(nets[0].params[key], nets[1].params[key])
+
+
 def test_fit_rejects_bad_arguments_with_clear_messages():
     X, Y = _blobs(10)
     net = cr.Network([3, 2, 1], seed=0)
@@ -265,6 +327,12 @@ def test_fit_rejects_bad_arguments_with_clear_messages():
         net.fit(X.T, Y, epochs=1, learning_rate=0.1)
     with pytest.raises(ValueError, match="leaves no examples on one side"):
         net.fit(X, Y, epochs=1, learning_rate=0.1, optimizer="adam", validation=0.01, seed=3)
+    with pytest.raises(TypeError, match=r"pass \[print\]"):
+        net.fit(X, Y, epochs=1, learning_rate=0.1, callbacks=print)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"callbacks\[1\] is None"):
+        net.fit(X, Y, epochs=1, learning_rate=0.1, callbacks=[print, None])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="no hidden layer"):
+        cr.Network([3, 1], seed=0).fit(X, Y, epochs=1, learning_rate=0.1, keep_prob=0.5)
     assert all(np.array_equal(before[k], net.params[k]) for k in before)
     assert net.optimizer is None and net.rng is None and net.epochs_trained == 0
 

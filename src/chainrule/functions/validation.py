@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -64,13 +65,27 @@ def _all_finite(array: NDArray[Any]) -> bool:
     return bool(np.isfinite(array.min()) and np.isfinite(array.max()))
 
 
+def is_real(value: Any) -> bool:
+    """True for a real number, Python's or NumPy's (``np.float32(0.1)``), but not a bool.
+
+    >>> is_real(np.float32(0.5)), is_real(2), is_real(True), is_real("1")
+    (True, True, False, False)
+    """
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def is_integer(value: Any) -> bool:
+    """True for an integer, Python's or NumPy's, but not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def check_integer(name: str, value: Any, minimum: int) -> int:
     """``value`` as an int, or a ValueError unless it is an integer ≥ ``minimum`` (bools refused).
 
     NumPy integers are accepted; floats are refused even when whole, so that a
     misplaced argument (a learning rate given as ``epochs``) is caught.
     """
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+    if not is_integer(value) or value < minimum:
         wanted = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
         raise ValueError(f"{name} must be {wanted}, got {value!r}")
     return int(value)

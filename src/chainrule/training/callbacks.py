@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chainrule.functions.validation import check_integer
+from chainrule.functions.validation import check_integer, is_integer
 
 if TYPE_CHECKING:
     from chainrule.network import Network
@@ -40,11 +40,36 @@ class EarlyStopping:
             raise ValueError(f"min_delta must be finite and ≥ 0, got {self.min_delta!r}")
 
 
+def as_callbacks(callbacks: Any) -> tuple[Callback, ...]:
+    """``callbacks`` as a tuple, or a TypeError unless it is a sequence of callables.
+
+    Checked before fit trains, so that a bare function (instead of ``[function]``)
+    or a None in the list is refused before the first epoch, not after it.
+    """
+    if callable(callbacks):
+        raise TypeError(
+            "callbacks must be a sequence of callables callback(epoch, history, net); "
+            f"got the callable {callbacks!r} itself: pass [{getattr(callbacks, '__name__', 'it')}]"
+        )
+    try:
+        listed = tuple(callbacks)
+    except TypeError:
+        raise TypeError(
+            f"callbacks must be a sequence of callables, got {type(callbacks).__name__}"
+        ) from None
+    for index, callback in enumerate(listed):
+        if not callable(callback):
+            raise TypeError(
+                f"callbacks[{index}] is {callback!r}, not a callable callback(epoch, history, net)"
+            )
+    return listed
+
+
 def as_early_stopping(early_stopping: int | EarlyStopping | None) -> EarlyStopping | None:
     """None, an EarlyStopping as is, or an integer patience with the defaults."""
     if early_stopping is None or isinstance(early_stopping, EarlyStopping):
         return early_stopping
-    if isinstance(early_stopping, bool) or not isinstance(early_stopping, int):
+    if not is_integer(early_stopping):
         raise TypeError(
             "early_stopping must be None, a patience (int) or an EarlyStopping, "
             f"got {type(early_stopping).__name__}"

@@ -33,33 +33,28 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.functions.validation import check_integer
+from chainrule.functions.validation import check_integer, is_real
 from chainrule.network import check_gradients
 from chainrule.training.flat import FlatLayout, blocks
 
 Array = NDArray[np.floating[Any]]
 
 
-def _is_number(value: object) -> bool:
-    """An int or a float, but not a bool (True would pass as 1)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _check_fraction(name: str, value: float) -> float:
-    if not (_is_number(value) and 0 <= value < 1):
+    if not (is_real(value) and 0 <= value < 1):
         raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
     return float(value)
 
 
 def _check_epsilon(value: float) -> float:
-    if not (_is_number(value) and 0 < value < math.inf):
+    if not (is_real(value) and 0 < value < math.inf):
         raise ValueError(f"epsilon must be a finite number > 0, got {value!r}")
     return float(value)
 
 
 def check_learning_rate(learning_rate: float) -> float:
     """α as a float, or a ValueError unless it is finite and > 0."""
-    if not _is_number(learning_rate):
+    if not is_real(learning_rate):
         raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}")
     if not 0 < learning_rate < math.inf:
         raise ValueError(f"learning_rate must be finite and > 0, got {learning_rate!r}")
@@ -107,6 +102,10 @@ class Optimizer:
     def settings(self) -> dict[str, float]:
         """The hyperparameters (without the learning rate), as given to the constructor."""
         return {}
+
+    def reset(self) -> None:
+        """Forget the state (v, s and the step count t): the next step is the first."""
+        self.state, self.t, self._work, self._flat = {}, 0, {}, None
 
     def __getstate__(self) -> dict[str, Any]:
         """Copies and pickles keep the state per name and drop the scratch and the flat vectors.

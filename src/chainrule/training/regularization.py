@@ -20,12 +20,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from chainrule.functions.validation import is_real
+
 Array = NDArray[np.floating[Any]]
 
 
 def check_l2(l2: float) -> float:
     """λ as a float, or a ValueError unless it is finite and ≥ 0."""
-    if isinstance(l2, bool) or not isinstance(l2, int | float) or not 0 <= l2 < math.inf:
+    if not is_real(l2) or not 0 <= l2 < math.inf:
         raise ValueError(f"l2 (λ) must be a finite number ≥ 0, got {l2!r}")
     return float(l2)
 
@@ -40,13 +42,17 @@ def keep_probs(
     """
     if keep_prob is None:
         return None
-    values = [keep_prob] * n_hidden if isinstance(keep_prob, int | float) else list(keep_prob)
+    if n_hidden == 0 and is_real(keep_prob) and keep_prob != 1:
+        raise ValueError(
+            f"keep_prob={keep_prob!r} drops hidden units, and this network has no hidden layer"
+        )
+    values = [keep_prob] * n_hidden if is_real(keep_prob) else list(keep_prob)
     if len(values) != n_hidden:
         raise ValueError(
             f"keep_prob has {len(values)} values but the network has {n_hidden} hidden layers"
         )
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        if not is_real(value) or not 0 < value <= 1:
             raise ValueError(f"keep_prob must be in (0, 1], got {keep_prob!r}")
     if all(value == 1 for value in values):
         return None

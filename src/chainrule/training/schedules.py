@@ -25,12 +25,12 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from chainrule.functions.validation import check_integer
+from chainrule.functions.validation import check_integer, is_real
 from chainrule.training.optimizers import check_learning_rate
 
 
 def _positive(name: str, value: float) -> None:
-    if not (isinstance(value, int | float) and 0 < value < math.inf):
+    if not (is_real(value) and 0 < value < math.inf):
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
 
 
@@ -118,6 +118,32 @@ def schedule(name: str, learning_rate: float, **settings: float) -> Schedule:
         raise TypeError(
             f"schedule {kind.name!r} does not take the settings {sorted(settings)}"
         ) from None
+
+
+def rates(schedule_: Schedule, first_epoch: int, epochs: int) -> list[float]:
+    """α for the epochs first_epoch, …, first_epoch + epochs − 1, each checked.
+
+    fit works them out before it trains, so that a schedule whose α leaves
+    (0, ∞) on the way (a custom one that turns negative, a decay that
+    underflows to 0 or grows past the largest float) is a ValueError naming
+    the epoch, before any parameter changes.
+
+    >>> rates(schedule("step", 0.1, factor=0.5, every=2), 1, 3)
+    [0.1, 0.05, 0.05]
+    """
+    values = []
+    for epoch in range(first_epoch, first_epoch + epochs):
+        try:
+            alpha = schedule_(epoch)
+        except OverflowError:
+            alpha = math.inf
+        if not (is_real(alpha) and 0 < alpha < math.inf):
+            raise ValueError(
+                f"the learning-rate schedule {schedule_!r} gives α = {alpha!r} at epoch "
+                f"{epoch}; a learning rate must be finite and > 0"
+            )
+        values.append(float(alpha))
+    return values
 
 
 def as_schedule(learning_rate: float | Schedule) -> Schedule:

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from chainrule.functions.validation import as_float_matrix, check_integer
+from chainrule.functions.validation import as_float_matrix, check_integer, is_real
 from chainrule.training import metrics
 from chainrule.training.batches import check_batch_size, mini_batches
-from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
+from chainrule.training.callbacks import Callback, EarlyStopping, as_callbacks, as_early_stopping
 from chainrule.training.fast import FastSteps
 from chainrule.training.fast import supports as fast_path_supports
 from chainrule.training.flat import FlatLayout
@@ -36,7 +36,7 @@ from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.optimizers import optimizer as lookup_optimizer
 from chainrule.training.regularization import check_l2, dropout_masks, keep_probs
-from chainrule.training.schedules import Schedule, as_schedule
+from chainrule.training.schedules import Schedule, as_schedule, rates
 
 if TYPE_CHECKING:
     from chainrule.network import LayerCache, Network
@@ -47,6 +47,9 @@ Array = NDArray[np.floating[Any]]
 class TrainingDiverged(ValueError):
     """The cost became NaN or infinite; the parameters are those of the last good step.
 
+    The optimizer's state (v, s, t) is reset, since it had taken the step that
+    diverged; ``net.epochs_trained`` counts the epochs that completed.
+
     ``epoch`` (1-based, within the fit) and ``learning_rate`` say where and
     with what; ``history`` holds the epochs completed before.
     """
@@ -56,7 +59,8 @@ class TrainingDiverged(ValueError):
             f"training diverged in epoch {epoch}: the cost became {cost} with learning rate "
             f"{learning_rate:g}. The learning rate is most likely too large; try a smaller one "
             f"(e.g. {learning_rate / 10:g}). The parameters are those of the last step whose "
-            "cost was finite."
+            "cost was finite, and the optimizer starts afresh (its state had taken the step "
+            "that diverged)."
         )
         self.epoch = epoch
         self.learning_rate = learning_rate
@@ -84,10 +88,14 @@ def _split_validation(
     X: Array,
     Y: Array,
     validation: tuple[ArrayLike, ArrayLike] | float | None,
-    rng: np.random.Generator,
     weights: Array | None = None,
 ) -> tuple[Array, Array, Array | None, tuple[Array, Array] | None]:
-    """(X_train, Y_train, the training examples' weights, (X_val, Y_val) or None)."""
+    """(X_train, Y_train, the training examples' weights, (X_val, Y_val) or None).
+
+    A fraction holds out examples drawn with the network's seed (0 when it has
+    none), not with fit's generator: every fit of the network on the same data
+    holds out the same ones, so a resumed fit never scores examples it trained on.
+    """
     if validation is None:
         return X, Y, weights, None
     if isinstance(validation, tuple):
@@ -97,17 +105,13 @@ def _split_validation(
             )
         X_val = net.check_input(validation[0])
         return X, Y, weights, (X_val, net.check_targets(validation[1], X_val.shape[1]))
-    if (
-        isinstance(validation, bool)
-        or not isinstance(validation, float | int)
-        or not (0 < validation < 1)
-    ):
+    if not is_real(validation) or not 0 < validation < 1:
         raise ValueError(f"validation as a fraction must be in (0, 1), got {validation!r}")
     m = X.shape[1]
     n_val = round(validation * m)
     if not 0 < n_val < m:
         raise ValueError(f"validation={validation} of {m} examples leaves no examples on one side")
-    order = rng.permutation(m)
+    order = np.random.default_rng(0 if net.seed is None else net.seed).permutation(m)
     train, val = np.sort(order[n_val:]), np.sort(order[:n_val])
     train_weights = None if weights is None else weights[train]
     return X[:, train], Y[:, train], train_weights, (X[:, val], Y[:, val])
@@ -301,7 +305,9 @@ def fit(
         or one per hidden layer.
     validation : (X_val, Y_val), fraction or None
         Data scored after each epoch; a fraction holds out that share of the
-        training examples (chosen with the seed).
+        training examples, the same ones in every fit of the network (drawn
+        with the network's seed, so that a resumed fit never scores examples
+        it has trained on).
     early_stopping : patience, EarlyStopping or None
         Stop when the validation cost (training cost without validation) has
         not improved for that many epochs; restores the best parameters.
@@ -316,8 +322,8 @@ def fit(
     verbose : int
         0 is silent; otherwise a progress bar when the output is a terminal.
     seed : int or None
-        Seeds shuffling, dropout and the validation split. None continues
-        the network's own generator (started from the network's seed).
+        Seeds shuffling and dropout. None continues the network's own
+        generator (started from the network's seed).
     sample_weight : (m,) array or None
         wᵢ ≥ 0 per example: the data cost becomes Σᵢ wᵢ·Lᵢ / Σᵢ wᵢ. Each
         example's loss and dZ[L] column are scaled by wᵢ·m/Σw (over the
@@ -339,14 +345,14 @@ def fit(
     lam = check_l2(l2)
     keep = keep_probs(keep_prob, net.L - 1)
     stopper = as_early_stopping(early_stopping)
+    listeners = as_callbacks(callbacks)
     chosen = _optimizer_for(net, optimizer)
+    alphas = rates(schedule, net.epochs_trained, n_epochs)
     rng = net.rng
     if seed is not None or rng is None:
         rng = np.random.default_rng(net.seed if seed is None else seed)
     weights = _example_weights(sample_weight, X_arr.shape[1], net.dtype)
-    X_train, Y_train, train_weights, val = _split_validation(
-        net, X_arr, Y_arr, validation, rng, weights
-    )
+    X_train, Y_train, train_weights, val = _split_validation(net, X_arr, Y_arr, validation, weights)
     # wᵢ·m/Σw: a full batch's cost is then Σ wᵢ·Lᵢ / Σ wᵢ exactly.
     scale = None
     if train_weights is not None:
@@ -371,7 +377,7 @@ def fit(
         ):
             # Overflow is expected when training diverges; _epoch's guard reports it.
             for epoch in range(1, n_epochs + 1):
-                alpha = schedule(net.epochs_trained)
+                alpha = alphas[epoch - 1]
                 running = metrics.RunningScore(net.loss, Y_train)
                 batches = mini_batches(m, step_size, rng)
                 train_cost = _epoch(steps, batches, chosen, alpha, running, epoch, history)
@@ -387,7 +393,7 @@ def fit(
                     monitored = val_cost
                 if advance is not None:
                     advance(history)
-                stop = any([bool(callback(epoch - 1, history, net)) for callback in callbacks])
+                stop = any([bool(callback(epoch - 1, history, net)) for callback in listeners])
                 if stopper is not None:
                     if best is None or monitored < best[0] - stopper.min_delta:
                         best = (monitored, {k: v.copy() for k, v in net.params.items()})
@@ -398,6 +404,9 @@ def fit(
                         history.stopped_early = stop = True
                 if stop:
                     break
+    except TrainingDiverged:
+        chosen.reset()  # its state took the step that diverged: the parameters are before it
+        raise
     finally:
         steps.finish()  # the fast path hands the result to the network's own arrays
     if stopper is not None and stopper.restore_best and best is not None:
