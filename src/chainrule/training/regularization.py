@@ -46,7 +46,7 @@ def keep_probs(
         raise ValueError(
             f"keep_prob={keep_prob!r} drops hidden units, and this network has no hidden layer"
         )
-    values = [keep_prob] * n_hidden if is_real(keep_prob) else list(keep_prob)
+    values: list[Any] = [keep_prob] * n_hidden if is_real(keep_prob) else list(keep_prob)  # type: ignore[arg-type]
     if len(values) != n_hidden:
         raise ValueError(
             f"keep_prob has {len(values)} values but the network has {n_hidden} hidden layers"
