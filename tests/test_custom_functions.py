@@ -122,3 +122,22 @@ def test_custom_output_activation_in_a_network_passes_gradcheck() -> None:
     X, Y = rng.normal(size=(3, 12)), rng.normal(size=(2, 12))
     net = cr.Network([3, 4, 2], hidden="tanh", output=softsign(), loss="mse", seed=3)
     assert float(cr.gradcheck(net, X, Y)) < 1e-7
+
+
+@pytest.mark.parametrize(
+    ("formula", "torch_g"),
+    [("z*Heaviside(z)", torch.relu), ("sign(z)*z", torch.abs), ("Heaviside(z) + z", None)],
+)
+def test_sign_and_heaviside_differentiate_to_zero_where_sympy_says_dirac_delta(formula, torch_g):
+    # SymPy's derivative holds DiracDelta; away from 0 it is 0, as autograd's.
+    g = cr.Activation.from_expression("custom", formula)
+    Z = np.array([[-2.0, -0.5, 0.5, 3.0]])
+    expected = np.ones_like(Z)
+    if torch_g is not None:
+        z = torch.tensor(Z, requires_grad=True)
+        torch_g(z).sum().backward()
+        expected = z.grad.numpy()
+    np.testing.assert_array_equal(g.derivative(Z, g.forward(Z)), expected)
+    net = cr.Network([2, 3, 1], hidden=g, output="sigmoid", loss="bce", seed=0)
+    X, Y = np.array([[0.5, -1.0], [2.0, 0.3]]), np.array([[1.0, 0.0]])
+    assert cr.gradcheck(net, X, Y).passed()

@@ -17,7 +17,11 @@ node, by this module. What a formula may contain:
 Anything else (attribute access, subscripts, strings, lambda, keywords,
 comprehensions, unknown names, a formula over :data:`MAX_LENGTH` characters
 or nested deeper than :data:`MAX_DEPTH`) raises a ValueError that says what
-was found, before any part of the formula is evaluated.
+was found, before any part of the formula is evaluated. So does a part
+without a variable that is not a finite real number (``1/0``, ``log(0)``,
+``sqrt(-1)``, ``exp(exp(1000))``, ``10**400``): each such part is worked out in
+floats as it is built, before SymPy sees it, and so is an exponent beyond
+:data:`MAX_EXPONENT`.
 """
 
 from __future__ import annotations
@@ -26,15 +30,16 @@ import ast
 import math
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 #: The longest formula accepted, in characters.
 MAX_LENGTH = 2000
 #: The deepest nesting accepted: parentheses, and levels of the syntax tree.
 MAX_DEPTH = 100
-#: The largest power of ten a number raised to a number may reach, (``9**9**9``
-#: would otherwise make SymPy compute an integer of 370 million digits).
-MAX_POWER_DIGITS = 400
+#: The largest exponent a power may have. SymPy computes powers of exact numbers
+#: exactly (``9**9**9`` is an integer of 370 million digits, and (1 + 10**-20)**(10**25)
+#: never finishes), and no activation or loss needs a degree beyond this.
+MAX_EXPONENT = 1000
 
 _ALLOWED_CHARACTERS = re.compile(r"[A-Za-z0-9_.+\-*/() \t,]*")
 
@@ -59,6 +64,25 @@ FUNCTIONS: dict[str, tuple[int | None, str]] = {
 }
 #: Constant name → SymPy attribute.
 CONSTANTS: dict[str, str] = {"pi": "pi", "E": "E"}
+#: The float value of each function and constant, for the parts without a variable.
+_FLOATS: dict[str, Callable[..., float]] = {
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "tanh": math.tanh,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "sin": math.sin,
+    "cos": math.cos,
+    "atan": math.atan,
+    "Abs": abs,
+    "sign": lambda x: math.copysign(1.0, x) if x else 0.0,
+    "Heaviside": lambda x: 1.0 if x > 0 else 0.0 if x < 0 else 0.5,
+    "erf": math.erf,
+    "Max": max,
+    "Min": min,
+}
+_CONSTANT_FLOATS = {"pi": math.pi, "E": math.e}
 
 _BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 _UNARY = (ast.UAdd, ast.USub)
@@ -126,22 +150,39 @@ def _describe(node: ast.AST) -> str:
     return names.get(type(node), type(node).__name__)
 
 
+class _Built(NamedTuple):
+    """A node's SymPy expression, and its float value when it has no variable (else None)."""
+
+    expr: Any
+    value: float | None
+
+
 class _Builder:
-    """Turns a whitelisted syntax tree into a SymPy expression, one node at a time."""
+    """Turns a whitelisted syntax tree into a SymPy expression, one node at a time.
+
+    Beside each node's expression it keeps the node's float value when the node
+    has no variable, worked out with Python's floats before the SymPy expression
+    is made: a part that is not a finite real number is refused there, and SymPy
+    never computes it exactly (where it could take forever).
+    """
 
     def __init__(self, sp: Any, formula: str, variables: dict[str, Any]) -> None:
         self.sp = sp
         self.formula = formula
         self.variables = variables
 
-    def build(self, node: ast.AST) -> Any:
+    def build(self, node: ast.AST) -> _Built:
         if isinstance(node, ast.Constant):
-            return self.number(node)
+            expr = self.number(node)
+            number = cast(float, node.value)  # an int or a float: self.number checked it
+            return _Built(expr, self.value(lambda: float(number), "a number"))
         if isinstance(node, ast.Name):
-            return self.name(node.id)
+            return _Built(self.name(node.id), _CONSTANT_FLOATS.get(node.id))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, _UNARY):
             operand = self.build(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            return _Built(-operand.expr, None if operand.value is None else -operand.value)
         if isinstance(node, ast.BinOp) and isinstance(node.op, _BINARY):
             return self.binary(node)
         if isinstance(node, ast.Call):
@@ -149,6 +190,28 @@ class _Builder:
         if isinstance(node, ast.BinOp | ast.UnaryOp):
             raise _reject(self.formula, f"operator {type(node.op).__name__} is not allowed")
         raise _reject(self.formula, f"{_describe(node)} not allowed")
+
+    def value(self, compute: Callable[[], complex | float], shown: str) -> float:
+        """``compute()``, a constant part's float, or a ValueError unless finite and real."""
+        try:
+            value = compute()
+        except (ArithmeticError, ValueError, TypeError):  # overflow, 1/0, log(0), zoo
+            value = math.nan
+        if isinstance(value, complex) or not math.isfinite(value):
+            raise _reject(self.formula, f"{shown} is not a finite real number")
+        return value
+
+    def folded(self, expr: Any) -> float | None:
+        """The value of an expression SymPy folded to a number from parts with a
+        variable (z − z is 0), checked; None while it still has a variable."""
+        if expr.free_symbols:
+            return None
+
+        def number() -> complex | float:
+            exact = complex(expr)
+            return exact.real if exact.imag == 0 else exact
+
+        return self.value(number, str(expr))
 
     def number(self, node: ast.Constant) -> Any:
         value = node.value
@@ -179,25 +242,31 @@ class _Builder:
             f"functions: {', '.join(FUNCTIONS)})",
         )
 
-    def binary(self, node: ast.BinOp) -> Any:
+    def binary(self, node: ast.BinOp) -> _Built:
         left, right = self.build(node.left), self.build(node.right)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if isinstance(node.op, ast.Div):
-            if right == 0:
-                raise _reject(self.formula, "division by zero")
-            return left / right
-        if left.is_number and right.is_number and left != 0:
-            digits = right.evalf(15) * self.sp.log(abs(left).evalf(15), 10)
-            if abs(digits) > MAX_POWER_DIGITS:
-                raise _reject(
-                    self.formula, f"a number raised to a power beyond 10**{MAX_POWER_DIGITS}"
-                )
-        return left**right
+        shown = ast.get_source_segment(self.formula.strip(), node) or "a part"
+        if right.value is None:
+            right = _Built(right.expr, self.folded(right.expr))
+        if isinstance(node.op, ast.Div) and right.value == 0:
+            raise _reject(self.formula, f"division by zero in {shown}")
+        if isinstance(node.op, ast.Pow) and right.value is not None:
+            if abs(right.value) > MAX_EXPONENT:
+                raise _reject(self.formula, f"an exponent beyond ±{MAX_EXPONENT} in {shown}")
+            if left.value is None:
+                left = _Built(left.expr, self.folded(left.expr))
+        operation = {
+            ast.Add: lambda x, y: x + y,
+            ast.Sub: lambda x, y: x - y,
+            ast.Mult: lambda x, y: x * y,
+            ast.Div: lambda x, y: x / y,
+            ast.Pow: lambda x, y: x**y,
+        }[type(node.op)]
+        value = None
+        if left.value is not None and right.value is not None:
+            l, r = left.value, right.value
+            value = self.value(lambda: operation(l, r), shown)
+        expr = operation(left.expr, right.expr)
+        return _Built(expr, self.folded(expr) if value is None else value)
 
     def call(self, node: ast.Call) -> Any:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
@@ -214,7 +283,13 @@ class _Builder:
         if (arity is None and count < 2) or (arity is not None and count != arity):
             expected = "two or more arguments" if arity is None else f"{arity} argument"
             raise _reject(self.formula, f"{name} takes {expected}, got {count}")
-        return getattr(self.sp, sympy_name)(*(self.build(arg) for arg in node.args))
+        args = [self.build(arg) for arg in node.args]
+        value = None
+        if all(arg.value is not None for arg in args):
+            shown = ast.get_source_segment(self.formula.strip(), node) or name
+            value = self.value(lambda: _FLOATS[sympy_name](*(arg.value for arg in args)), shown)
+        expr = getattr(self.sp, sympy_name)(*(arg.expr for arg in args))
+        return _Built(expr, self.folded(expr) if value is None else value)
 
 
 def parse_formula(formula: str, variables: Sequence[str]) -> Any:
@@ -248,7 +323,7 @@ def parse_formula(formula: str, variables: Sequence[str]) -> Any:
     import sympy as sp
 
     symbols = {name: sp.Symbol(name, real=True) for name in variables}
-    return _Builder(sp, formula, symbols).build(tree)
+    return _Builder(sp, formula, symbols).build(tree).expr
 
 
 def compile_numpy(expression: Any, variables: Sequence[Any]) -> Callable[..., Any]:
@@ -257,11 +332,17 @@ def compile_numpy(expression: Any, variables: Sequence[Any]) -> Callable[..., An
     The expression is one this module built, never a user's string, so
     ``lambdify`` only prints SymPy's own tree as NumPy calls. The function
     returns an array shaped like its first argument, in that argument's dtype.
+    DiracDelta (the derivative of ``sign`` and ``Heaviside``) evaluates to 0.
     """
     import numpy as np
     import sympy as sp
 
-    compiled = sp.lambdify(list(variables), expression, modules=["scipy", "numpy"])
+    # DiracDelta, the derivative of sign and Heaviside, is 0 wherever it can be evaluated
+    # (away from 0, and at 0 as the frameworks take relu'(0) and sign'(0)).
+    almost_everywhere = {"DiracDelta": lambda x, *order: np.zeros_like(x, dtype=float)}
+    compiled = sp.lambdify(
+        list(variables), expression, modules=[almost_everywhere, "scipy", "numpy"]
+    )
 
     def evaluate(first: Any, *rest: Any) -> Any:
         result = np.asarray(compiled(first, *rest))
