@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,13 @@ def test_cli_derive() -> None:
     hostile = runner.invoke(app, ["derive", "-g", "__import__('os').system('ls')"])
     assert hostile.exit_code != 0 and "rejected" in hostile.output
     assert runner.invoke(app, ["derive", "-f", "pdf"]).exit_code != 0
+
+
+@pytest.mark.parametrize("g", ["exp(exp(exp(exp(exp(z)))))", "exp(10**100*z)"])
+def test_derive_does_not_grind_on_towers_or_huge_multiples(g: str) -> None:
+    # Exact values at the fit points of the first have 10⁵ digits; cancel took the
+    # second as a polynomial of degree 10¹⁰⁰ in exp(z). Neither is a natural pair.
+    start = time.perf_counter()
+    derivation = cr.derive("mse", g)
+    assert not derivation.natural
+    assert time.perf_counter() - start < 10  # a generous bound, not a benchmark

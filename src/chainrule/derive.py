@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from chainrule.formulas import compile_numpy
 from chainrule.functions.activations import SOFTMAX, Activation, activation
 from chainrule.functions.activations import names as activation_names
 from chainrule.functions.losses import CCE, Loss, loss
@@ -175,11 +176,25 @@ def _without_leading_minus(sp: Any, expr: Any) -> Any:
 #: expressions are shown as they are.
 _MAX_TIDY_OPS = 120
 _MAX_TIDY_POWER = 16
+#: The largest integer multiple of z in an exponential that is tidied: cancel takes
+#: exp(n·z) as exp(z)ⁿ, and exp(10**12*z) never comes back (exp(10**6*z) takes 0.5 s).
+_MAX_TIDY_EXP_MULTIPLE = 10**6
 
 
 def _too_big(sp: Any, expr: Any) -> bool:
-    return sp.count_ops(expr) > _MAX_TIDY_OPS or any(
-        power.exp.is_Integer and abs(power.exp) > _MAX_TIDY_POWER for power in expr.atoms(sp.Pow)
+    """True when factoring would grind: many operations, a high integer power, or an
+    exponential of a large integer multiple (cancel takes exp(n·z) as exp(z)ⁿ)."""
+    return (
+        sp.count_ops(expr) > _MAX_TIDY_OPS
+        or any(
+            power.exp.is_Integer and abs(power.exp) > _MAX_TIDY_POWER
+            for power in expr.atoms(sp.Pow)
+        )
+        or any(
+            coefficient.is_Rational and abs(coefficient.p) > _MAX_TIDY_EXP_MULTIPLE
+            for exponential in expr.atoms(sp.exp)
+            for coefficient in exponential.args[0].as_coefficients_dict().values()
+        )
     )
 
 
@@ -210,6 +225,8 @@ def _in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
         return g_prime
     if g.has(sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.sign):
         return None
+    if not _finite_at_fit_points(g, g_prime, z):
+        return None  # exact values would take long (exp(exp(exp(z))) at 2.3 has 10⁵ digits)
     try:
         values = [
             (g.subs(z, point).evalf(_FIT_DIGITS), g_prime.subs(z, point).evalf(_FIT_DIGITS))
@@ -228,6 +245,19 @@ def _in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
             return None
     residual = sp.cancel(sp.together((g_prime - polynomial.subs(a, g)).rewrite(sp.exp)))
     return _tidy(sp, polynomial) if residual == 0 else None
+
+
+def _finite_at_fit_points(g: Any, g_prime: Any, z: Any) -> bool:
+    """True when g and g' are finite floats at every fit point, evaluated with NumPy."""
+    import numpy as np
+
+    points = np.array([float(p) for p in _FIT_POINTS])
+    with np.errstate(all="ignore"):
+        for function in (g, g_prime):
+            values = np.asarray(compile_numpy(function, [z])(points), dtype=float)
+            if not np.isfinite(values).all():
+                return False
+    return True
 
 
 def _eq(sp: Any, lhs: Any, rhs: Any) -> Any:
