@@ -303,3 +303,30 @@ def test_derive_does_not_grind_on_towers_or_huge_multiples(g: str) -> None:
     derivation = cr.derive("mse", g)
     assert not derivation.natural
     assert time.perf_counter() - start < 10  # a generous bound, not a benchmark
+
+
+@pytest.mark.parametrize(
+    ("L", "g", "c"),
+    [
+        ("bce", "1/(1+exp(-pi*z))", sp.pi),
+        ("bce", "1/(1+exp(-E*z))", sp.E),
+        ("poisson", "exp(pi*z)", sp.pi),
+        ("poisson", "exp(sqrt(2)*z)", sp.sqrt(2)),
+        ("bce", "1/(1+exp(-3*z/10))", sp.Rational(3, 10)),
+    ],
+)
+def test_natural_pairs_with_an_irrational_slope_are_found(L: str, g: str, c: sp.Expr) -> None:
+    # dZ = c·(a − y) by sympy.diff of L(g(z)) itself, not by derive's own steps.
+    y, z = sp.symbols("y z", real=True)
+    derivation = cr.derive(L, g)
+    assert derivation.natural and sp.simplify(derivation.constant - c) == 0
+    g_z = cr.Activation.from_expression("g", g).sympy(z)
+    chain = sp.diff(cr.loss(L).sympy(g_z, y), z)
+    assert sp.simplify(chain - c * (g_z - y)) == 0
+
+
+@pytest.mark.parametrize("formula", ["-y*log(a)", "-y*log(a) + 1", "y*log(1/a)"])
+def test_cce_written_as_a_formula_is_natural_with_softmax(formula: str) -> None:
+    derivation = cr.derive(formula, "softmax")
+    assert derivation.natural and derivation.constant == 1
+    assert derivation.dZ == cr.derive("cce", "softmax").dZ

@@ -238,13 +238,24 @@ def _in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
         coefficients = system.LUsolve(sp.Matrix([d for _, d in values[:3]]))
     except (ValueError, ZeroDivisionError, TypeError):
         return None
-    exact = [sp.nsimplify(c, rational=True, tolerance=1e-20) for c in coefficients]
-    polynomial = sum(c * a**power for power, c in enumerate(exact))
-    for v, d in values[3:]:
-        if abs(polynomial.subs(a, v) - d) > 10 ** -(_FIT_DIGITS - 5) * (1 + abs(d)):
-            return None
-    residual = sp.cancel(sp.together((g_prime - polynomial.subs(a, g)).rewrite(sp.exp)))
-    return _tidy(sp, polynomial) if residual == 0 else None
+    # The exact coefficients: rationals (0.3·z has slope 3/10), else in terms of π, e
+    # and square roots (π·z, √2·z); the symbolic check below rejects a wrong guess.
+    for exact in (
+        [sp.nsimplify(c, rational=True, tolerance=1e-20) for c in coefficients],
+        [sp.nsimplify(c, [sp.pi, sp.E], tolerance=1e-20) for c in coefficients],
+    ):
+        polynomial = sum(c * a**power for power, c in enumerate(exact))
+        if all(
+            abs(polynomial.subs(a, v) - d) <= 10 ** -(_FIT_DIGITS - 5) * (1 + abs(d))
+            for v, d in values[3:]
+        ) and _cancels(sp, g_prime - polynomial.subs(a, g)):
+            return _tidy(sp, polynomial)
+    return None
+
+
+def _cancels(sp: Any, expr: Any) -> bool:
+    """True when ``expr`` (in z) is identically 0."""
+    return bool(sp.cancel(sp.together(expr.rewrite(sp.exp))) == 0)
 
 
 def _finite_at_fit_points(g: Any, g_prime: Any, z: Any) -> bool:
@@ -323,7 +334,8 @@ def _softmax(L: Loss) -> Derivation:
     ell = sp.Sum(L.sympy(a[k], y[k]), (k, 1, K))
     # Differentiated in real symbols (Indexed ones are complex: |a| would bring re and im).
     a_k, y_k = sp.Symbol("a_k", real=True), sp.Symbol("y_k", real=True)
-    dA_k = sp.factor_terms(sp.diff(L.sympy(a_k, y_k), a_k).xreplace({a_k: a[k], y_k: y[k]}))
+    dA_real = sp.diff(L.sympy(a_k, y_k), a_k)
+    dA_k = sp.factor_terms(dA_real.xreplace({a_k: a[k], y_k: y[k]}))
     g = SOFTMAX.sympy(z[i])
     jacobian = a[k] * (delta - a[i])
     chain = sp.Sum(sp.Mul(dA_k, jacobian, evaluate=False), (k, 1, K))
@@ -337,7 +349,7 @@ def _softmax(L: Loss) -> Derivation:
             "the chain rule: ∂L/∂zᵢ = Σₖ ∂L/∂aₖ · ∂aₖ/∂zᵢ", _eq(sp, dL_dz, chain), as_written=True
         ),
     ]
-    if L is CCE:
+    if L is CCE or sp.cancel(dA_real + y_k / a_k) == 0:  # cce, or a loss written like it
         # −Σₖ (yₖ/aₖ)·aₖ(δᵢₖ − aᵢ) = −yᵢ + aᵢ Σₖ yₖ, and Σₖ yₖ = 1 for a label distribution.
         expanded = -y[i] + a[i] * sp.Sum(y[k], (k, 1, K))
         dZ = a[i] - y[i]
