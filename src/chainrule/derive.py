@@ -238,17 +238,19 @@ def _in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
         coefficients = system.LUsolve(sp.Matrix([d for _, d in values[:3]]))
     except (ValueError, ZeroDivisionError, TypeError):
         return None
+    fitted = sum(c * a**power for power, c in enumerate(coefficients))
+    for v, d in values[3:]:
+        if abs(fitted.subs(a, v) - d) > 10 ** -(_FIT_DIGITS - 5) * (1 + abs(d)):
+            return None  # no polynomial of degree ≤ 2: g' is not written through a
     # The exact coefficients: rationals (0.3·z has slope 3/10), else in terms of π, e
-    # and square roots (π·z, √2·z); the symbolic check below rejects a wrong guess.
+    # and square roots (π·z, √2·z); the symbolic check rejects a wrong guess. Only
+    # here, where the fit holds: identifying constants in arbitrary numbers can take long.
     for exact in (
         [sp.nsimplify(c, rational=True, tolerance=1e-20) for c in coefficients],
         [sp.nsimplify(c, [sp.pi, sp.E], tolerance=1e-20) for c in coefficients],
     ):
         polynomial = sum(c * a**power for power, c in enumerate(exact))
-        if all(
-            abs(polynomial.subs(a, v) - d) <= 10 ** -(_FIT_DIGITS - 5) * (1 + abs(d))
-            for v, d in values[3:]
-        ) and _cancels(sp, g_prime - polynomial.subs(a, g)):
+        if _cancels(sp, g_prime - polynomial.subs(a, g)):
             return _tidy(sp, polynomial)
     return None
 
