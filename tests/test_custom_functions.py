@@ -141,3 +141,16 @@ def test_sign_and_heaviside_differentiate_to_zero_where_sympy_says_dirac_delta(f
     net = cr.Network([2, 3, 1], hidden=g, output="sigmoid", loss="bce", seed=0)
     X, Y = np.array([[0.5, -1.0], [2.0, 0.3]]), np.array([[1.0, 0.0]])
     assert cr.gradcheck(net, X, Y).passed()
+
+
+@pytest.mark.parametrize("formula", ["1/(1 + exp(-z))", "exp(z)/(1 + exp(z))", "(tanh(z/2) + 1)/2"])
+def test_a_custom_sigmoid_differentiates_through_a_as_the_catalogs(formula: str) -> None:
+    # g' = a(1 − a) from A: finite where e^−z/(1 + e^−z)², as differentiated, is inf/inf.
+    g, sigmoid = cr.Activation.from_expression("s", formula), cr.activation("sigmoid")
+    Z = np.array([[-800.0, -30.0, -1.0, 0.0, 2.5, 30.0]])
+    A = sigmoid.forward(Z)
+    with np.errstate(all="raise"):
+        np.testing.assert_allclose(g.derivative(Z, A), sigmoid.derivative(Z, A), rtol=0, atol=0)
+    z = torch.tensor(Z[:, 1:], requires_grad=True)  # autograd of the catalog-free sigmoid
+    torch.sigmoid(z).sum().backward()
+    np.testing.assert_allclose(g.derivative(Z, A)[:, 1:], z.grad.numpy(), rtol=1e-12, atol=1e-300)

@@ -213,7 +213,7 @@ def _tidy(sp: Any, expr: Any) -> Any:
     return min([factored, expanded, expr], key=sp.count_ops)
 
 
-def _in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
+def in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
     """g'(z) as a polynomial P(a) of degree ≤ 2 in a = g(z), or None when it is not one.
 
     P is fitted at three points, checked at three more to 25 digits, and then
@@ -287,7 +287,7 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
     dA = sp.factor_terms(sp.diff(ell, a))
     g = G.sympy(z)
     g_prime = _tidy(sp, sp.diff(g, z))
-    g_prime_in_a = _in_terms_of_a(sp, g, g_prime, z, a)
+    g_prime_in_a = in_terms_of_a(sp, g, g_prime, z, a)
     factor = g_prime if g_prime_in_a is None else g_prime_in_a
     product = sp.Mul(dA, factor, evaluate=False)
     dZ = _tidy(sp, dA * factor)

@@ -5,7 +5,11 @@
 parsed safely (:mod:`chainrule.formulas`), differentiated by SymPy
 (g'(z) = dg/dz, dA = ∂ℓ/∂a), and value and derivative are compiled to NumPy,
 so the result works wherever a catalog entry does: a hidden or output layer
-of a Network, ``output_delta``, ``derive`` and ``gradcheck``.
+of a Network, ``output_delta``, ``derive`` and ``gradcheck``. Where g' is a
+polynomial in a = g(z), as :func:`chainrule.derive` finds it (a(1 − a) for
+sigmoid however it is written, a for exp, 1 − a² for tanh), the compiled g'
+works from A, as the catalog's do: it stays finite where the derivative as
+differentiated overflows.
 
 What SymPy cannot tell cheaply is the range of g, so a custom activation's
 ``output_range`` is (−∞, ∞) unless the caller gives it; with a loss whose
@@ -17,12 +21,17 @@ pair and a Network refuses it. Pass ``output_range=(0, 1)`` when g maps into
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from chainrule.formulas import compile_numpy, parse_formula
 from chainrule.functions.activations import Activation
 from chainrule.functions.losses import Loss
 
+Array = NDArray[np.floating[Any]]
 Bounds = tuple[float, float]
 OpenEnds = tuple[bool, bool]
 
@@ -67,14 +76,25 @@ def activation_from_expression(
     import sympy as sp
 
     _check_name(name, "activation")
+    from chainrule.derive import in_terms_of_a  # derive imports the catalog this module fills
+
     g = parse_formula(formula, ("z",))
-    z = sp.Symbol("z", real=True)
+    z, a = sp.Symbol("z", real=True), sp.Symbol("a", real=True)
     value = compile_numpy(g, [z])
-    derivative = compile_numpy(sp.diff(g, z), [z])
+    g_prime = sp.diff(g, z)
+    through_a = in_terms_of_a(sp, g, g_prime, z, a)
+    if through_a is not None and through_a.has(a):
+        # g' = P(a), as derive finds it (a(1 − a) for any way of writing sigmoid): from A,
+        # it stays finite where g'(z) as differentiated overflows (e^800/(1 + e^800)²).
+        from_a = compile_numpy(through_a, [a])
+        derivative: Callable[[Array, Array], Array] = lambda Z, A: from_a(A)  # noqa: E731
+    else:
+        from_z = compile_numpy(g_prime, [z])
+        derivative = lambda Z, A: from_z(Z)  # noqa: E731
     return Activation(
         name,
         value,
-        lambda Z, A: derivative(Z),
+        derivative,
         lambda sp_, symbol: g.xreplace({z: symbol}),
         output_range=_check_bounds(output_range, "output_range"),
         open_ends=open_ends,
