@@ -266,3 +266,14 @@ def test_the_warning_names_the_callers_line() -> None:
         with pytest.warns(cr.NumericalWarning) as record:
             call()
         assert {w.filename for w in record} == {__file__}
+
+
+def test_the_warning_blames_overflow_for_a_loss_defined_everywhere() -> None:
+    # mse is defined for every a: its NaN or inf can only come from overflow, not from
+    # a saturating at a domain's edge, and the advice must say so.
+    with pytest.warns(cr.NumericalWarning, match="overflowed the largest float") as caught:
+        with np.errstate(over="ignore"):
+            cr.output_delta(np.array([[1e200]]), [[1.0]], "exp", "mse")
+    assert "domain" not in str(caught[0].message)
+    with pytest.warns(cr.NumericalWarning, match="saturated to the edge of bce's domain"):
+        cr.output_delta(np.array([[-800.0]]), [[1.0]], "sigmoid", "bce", fused=False)

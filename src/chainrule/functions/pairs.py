@@ -198,16 +198,26 @@ def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | No
 def _warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
     if np.isfinite(result).all():
         return
-    pair = natural_pair(g, L)
-    way_out = (
-        "use the fused route (fused=None or True), which computes it from the logits Z"
-        if pair is not None
-        else "the generic route divides by a or 1 − a: keep Z away from saturation "
-        "(smaller weights or learning rate) or choose a natural pair"
-    )
+    if all(math.isinf(end) for end in L.domain):
+        # Defined for every a (mse, mae, huber, hinge): only overflow makes a NaN or inf.
+        cause = (
+            "Z or A overflowed the largest float, as when training diverges; lower the "
+            "learning rate or the initial weights"
+        )
+    elif natural_pair(g, L) is not None:
+        cause = (
+            f"A saturated to the edge of {L.name}'s domain; use the fused route (fused=None "
+            "or True), which computes it from the logits Z"
+        )
+    else:
+        cause = (
+            f"A saturated to the edge of {L.name}'s domain, where the generic route divides "
+            "by a or 1 − a: keep Z away from saturation (smaller weights or learning rate) "
+            "or choose a natural pair"
+        )
     warn_user(
         f"generic route for {g.name}+{L.name}: {what} has {int((~np.isfinite(result)).sum())} "
-        f"NaN or inf entries because A saturated to the edge of {L.name}'s domain; {way_out}",
+        f"NaN or inf entries because {cause}",
         NumericalWarning,
     )
 
