@@ -59,6 +59,24 @@ def _reference_path(patch):
     patch.setattr(trainer, "fast_path_supports", lambda net, keep: False)
 
 
+def _fit_on_both_paths(monkeypatch, make_network, X, Y, *fit_args, **fit_kwargs):
+    """Two networks from ``make_network()``: one fit on the fast path, one on the reference."""
+    nets = []
+    for reference in (False, True):
+        net = make_network()
+        with monkeypatch.context() as patch:
+            if reference:
+                _reference_path(patch)
+            net.fit(X, Y, *fit_args, verbose=0, **fit_kwargs)
+        nets.append(net)
+    return nets
+
+
+def _assert_same_parameters(fast_net, reference_net):
+    for key, value in reference_net.params.items():
+        np.testing.assert_allclose(fast_net.params[key], value, rtol=0, atol=1e-12, err_msg=key)
+
+
 def _train(reference: bool, monkeypatch, hidden, output, loss, **fit_args):
     dims = [4, 6, 5, 3]
     X, Y = _data(dims, output)
@@ -270,17 +288,19 @@ def test_logistic_regression_without_hidden_layers_takes_the_fast_path_too(
     monkeypatch, spy, optimizer
 ):
     X, Y = _data([4, 1], "sigmoid", m=30)
-    nets = []
-    for reference in (False, True):
-        net = cr.Network([4, 1], seed=1)
-        with monkeypatch.context() as patch:
-            if reference:
-                _reference_path(patch)
-            net.fit(X, Y, 3, 0.1, optimizer, batch_size=7, verbose=0, seed=2)
-        nets.append(net)
+    nets = _fit_on_both_paths(
+        monkeypatch,
+        lambda: cr.Network([4, 1], seed=1),
+        X,
+        Y,
+        3,
+        0.1,
+        optimizer,
+        batch_size=7,
+        seed=2,
+    )
     assert len(spy) == 1
-    for key, value in nets[1].params.items():
-        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+    _assert_same_parameters(*nets)
 
 
 def test_later_fits_reuse_the_workspace_and_keep_only_their_batch_sizes(monkeypatch, spy):
@@ -309,8 +329,7 @@ def test_later_fits_reuse_the_workspace_and_keep_only_their_batch_sizes(monkeypa
         assert all(a is b for a, b in zip(earlier.theta, later.theta, strict=True))
         assert later.grad is earlier.grad  # made by the first adam fit, kept since
     assert all(third.buffers[B].Z[l] is second.buffers[B].Z[l] for B in (4, 10) for l in range(3))
-    for key, value in nets[1].params.items():
-        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+    _assert_same_parameters(*nets)
 
 
 def test_the_workspace_holds_what_its_arrays_take():
@@ -359,8 +378,7 @@ def test_a_fit_inside_a_callback_trains_the_same_network_as_on_the_reference_pat
     outer, inner = spy[1:]
     assert outer.workspace.theta[0] is spy[0].workspace.theta[0]
     assert inner.workspace.theta[0] is not outer.workspace.theta[0]  # the inner fit made its own
-    for key, value in nets[1].params.items():
-        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+    _assert_same_parameters(*nets)
 
 
 @pytest.mark.parametrize("batch_size", [16, None])
@@ -369,19 +387,21 @@ def test_relu_layers_of_different_widths_share_one_mask_beside_other_activations
 ):
     dims, hidden = [4, 9, 5, 7, 3], ["relu", "tanh", "relu"]
     X, Y = _data(dims, "softmax", m=40)
-    nets = []
-    for reference in (False, True):
-        net = cr.Network(dims, hidden=hidden, output="softmax", loss="cce", seed=2)
-        with monkeypatch.context() as patch:
-            if reference:
-                _reference_path(patch)
-            net.fit(X, Y, 3, 0.1, "momentum", batch_size=batch_size, verbose=0, seed=1)
-        nets.append(net)
+    nets = _fit_on_both_paths(
+        monkeypatch,
+        lambda: cr.Network(dims, hidden=hidden, output="softmax", loss="cce", seed=2),
+        X,
+        Y,
+        3,
+        0.1,
+        "momentum",
+        batch_size=batch_size,
+        seed=1,
+    )
     (buffers, *_) = spy[0].workspace.buffers.values()
     assert [A is Z for A, Z in zip(buffers.A, buffers.Z, strict=False)] == [True, False, True]
     assert buffers.mask.shape[0] == 9 and buffers.mask.dtype == bool
-    for key, value in nets[1].params.items():
-        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+    _assert_same_parameters(*nets)
 
 
 HIDDEN = [
@@ -401,17 +421,19 @@ def test_every_elementwise_hidden_activation_gets_the_reference_parameters(
     dims = [4, 6, 5, 3]
     X, Y = _data(dims, "softmax", m=40)
     X *= 0.3  # two exp layers overflow on the standard normal X
-    nets = []
-    for reference in (False, True):
-        net = cr.Network(dims, hidden=hidden, output="softmax", loss="cce", seed=2)
-        with monkeypatch.context() as patch:
-            if reference:
-                _reference_path(patch)
-            net.fit(X, Y, 2, 0.05, "momentum", batch_size=batch_size, verbose=0, seed=1)
-        nets.append(net)
+    nets = _fit_on_both_paths(
+        monkeypatch,
+        lambda: cr.Network(dims, hidden=hidden, output="softmax", loss="cce", seed=2),
+        X,
+        Y,
+        2,
+        0.05,
+        "momentum",
+        batch_size=batch_size,
+        seed=1,
+    )
     assert len(spy) == 1
-    for key, value in nets[1].params.items():
-        np.testing.assert_allclose(nets[0].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+    _assert_same_parameters(*nets)
 
 
 def test_a_fit_lets_go_of_the_last_fits_other_batch_sizes_before_it_trains():
