@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from chainrule.diagnostics import check_backward_inputs
-from chainrule.functions.activations import Activation
+from chainrule.functions.activations import SOFTMAX, Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
@@ -139,7 +139,7 @@ class Network:
             lookup_activation(output),
         ]
         self.loss: Loss = lookup_loss(loss)
-        if self.activations[-1].name == "softmax" and self.layer_dims[-1] == 1:
+        if self.activations[-1] is SOFTMAX and self.layer_dims[-1] == 1:
             raise ValueError(
                 "softmax over one output unit is always 1, whatever the input: use sigmoid "
                 "for two classes, or give the output layer one unit per class"

@@ -71,6 +71,7 @@ from chainrule.functions.losses import CATALOG as LOSSES
 from chainrule.functions.losses import HINGE, Loss
 from chainrule.functions.losses import loss as lookup_loss
 from chainrule.functions.pairs import choose_route, complete_pair
+from chainrule.functions.validation import is_integer
 from chainrule.network import Network
 
 Array = NDArray[np.floating[Any]]
@@ -106,7 +107,7 @@ def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
         if isinstance(hidden_layer_sizes, numbers.Integral)
         else list(hidden_layer_sizes)
     )
-    if any(isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1 for n in sizes):
+    if any(not is_integer(n) or n < 1 for n in sizes):
         raise ValueError(
             f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}"
         )
