@@ -264,8 +264,10 @@ def evaluation_split(
     return name, split_seed
 
 
-def check_matches(net: cr.Network, data: cr.datasets.Dataset) -> None:
-    """A ValueError unless the network takes the dataset's features and gives its outputs."""
+def matching_data(net: cr.Network, name: str, seed: int) -> cr.datasets.Dataset:
+    """The dataset split, or a ValueError unless the network takes its features and
+    gives its outputs."""
+    data = cr.datasets.load(name, seed=check_seed(seed))
     n_x, n_y = net.layer_dims[0], net.layer_dims[-1]
     if (n_x, n_y) != (data.n_x, data.n_y):
         raise ValueError(
@@ -273,6 +275,7 @@ def check_matches(net: cr.Network, data: cr.datasets.Dataset) -> None:
             f"{data.n_x} features and {data.n_y} outputs: pass the dataset it was trained on "
             "with --dataset"
         )
+    return data
 
 
 @user_errors
@@ -292,8 +295,7 @@ def evaluate_command(
     """
     saved = read_model(model)
     name, split_seed = evaluation_split(saved, model, dataset, seed)
-    data = cr.datasets.load(name, seed=check_seed(split_seed))
-    check_matches(saved.network, data)
+    data = matching_data(saved.network, name, split_seed)
     typer.echo(_score_line(saved.network, "test", data.X_test, data.Y_test))
 
 
@@ -305,9 +307,7 @@ def recorded_data(saved: SavedModel, path: Path) -> cr.datasets.Dataset:
             "to standardize with: standardize the rows as the training data was, or save "
             "the model with chainrule train --save"
         )
-    data = cr.datasets.load(saved.trained_on.dataset, seed=saved.trained_on.seed)
-    check_matches(saved.network, data)
-    return data
+    return matching_data(saved.network, saved.trained_on.dataset, saved.trained_on.seed)
 
 
 def read_examples(path: Path, n_x: int) -> np.ndarray:
