@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import chainrule as cr
 from chainrule import datasets
-from chainrule.cli import app
+from chainrule.adapters.cli import app
 from chainrule.io import TrainedOn, read_model
 
 runner = CliRunner()

@@ -10,7 +10,7 @@ import pytest
 
 import chainrule as cr
 from chainrule import datasets
-from chainrule.idx import read_idx
+from chainrule.tools.idx import read_idx
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ import pytest
 import sympy as sp
 
 import chainrule as cr
-from chainrule.derive import derive_all
 from chainrule.functions import activations, losses
 from chainrule.functions.pairs import NATURAL_PAIRS, domain_problem
+from chainrule.tools.derive import derive_all
 
 a, y, z = sp.symbols("a y z", real=True)
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "why-dA-is-not-A-minus-Y.md"
@@ -270,7 +270,7 @@ def test_the_docs_table_is_derive_alls() -> None:
     assert begin in text and end in text
     shown = text.split(begin)[1].split(end)[0].strip()
     assert shown == derive_all().markdown(), (
-        "docs table is stale: regenerate it with chainrule.derive.derive_all().markdown()"
+        "docs table is stale: regenerate it with chainrule.tools.derive.derive_all().markdown()"
     )
 
 
@@ -280,7 +280,7 @@ def test_the_docs_table_is_derive_alls() -> None:
 def test_cli_derive() -> None:
     from typer.testing import CliRunner
 
-    from chainrule.cli import app
+    from chainrule.adapters.cli import app
 
     runner = CliRunner()
     result = runner.invoke(app, ["derive", "--loss", "bce", "--activation", "tanh"])

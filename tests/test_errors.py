@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.functions.validation import _all_finite
+from chainrule.base.checks import _all_finite
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import chainrule as cr
-from chainrule.gradcheck import has_kink
+from chainrule.tools.gradcheck import has_kink
 
 
 def _data(n_x=3, m=6, seed=0):
@@ -21,14 +21,14 @@ def test_scaled_db2_is_the_only_failing_parameter(monkeypatch):
     assert honest.passed()
     assert honest.failing() == []
 
-    backward = cr.Network._backward
+    backward = cr.Network.backprop
 
     def scaled_db2(self, *args, **kwargs):
         grads = backward(self, *args, **kwargs)
         grads["db2"] = grads["db2"] * 1.01
         return grads
 
-    monkeypatch.setattr(cr.Network, "_backward", scaled_db2)
+    monkeypatch.setattr(cr.Network, "backprop", scaled_db2)
     result = cr.gradcheck(net, X, Y)
     assert not result.passed()
     assert result.failing() == ["db2"]

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import chainrule as cr
-from chainrule import cli
+from chainrule.adapters import cli
 
 
 def test_main_job_prints_the_formulas_the_check_and_reaches_95_percent() -> None:

@@ -181,8 +181,8 @@ def test_gradcheck_catches_a_wrong_gradient(rng: np.random.Generator) -> None:
     net, X, Y = build("sigmoid", "bce", 1, np.float64, rng)
 
     class Forgetful(cr.Network):
-        def _backward(self, AL, Y, caches, *args, **kwargs):
-            grads = super()._backward(AL, Y, caches, *args, **kwargs)
+        def backprop(self, AL, Y, caches, *args, **kwargs):
+            grads = super().backprop(AL, Y, caches, *args, **kwargs)
             grads["dW2"] = grads["dW2"] * AL.shape[1]
             return grads
 

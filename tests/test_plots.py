@@ -8,7 +8,7 @@ import pytest
 from scipy import special
 
 import chainrule as cr
-from chainrule import plots
+from chainrule.tools import plots
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

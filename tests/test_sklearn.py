@@ -27,8 +27,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits
 
 import chainrule as cr
-from chainrule.network import Network
 from chainrule.sklearn import NetworkClassifier, NetworkRegressor
+from chainrule.tools.network import Network
 
 
 @pytest.fixture(autouse=True)

@@ -11,11 +11,11 @@ generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
 
 from typing import Any
 
-from chainrule import course, datasets, optimizers, schedules, shapes
+from chainrule import course
 from chainrule._version import __version__
-from chainrule.compare import Comparison, compare
-from chainrule.derive import Derivation, derive, derive_all
-from chainrule.diagnostics import MistakeWarning
+from chainrule.core import shapes
+from chainrule.core.diagnostics import MistakeWarning
+from chainrule.core.model import LayerCache
 from chainrule.functions import (
     NATURAL_PAIRS,
     Activation,
@@ -26,14 +26,16 @@ from chainrule.functions import (
     domain_problem,
     loss,
     natural_pair,
-    output_cost,
-    output_delta,
 )
-from chainrule.gradcheck import GradcheckResult, gradcheck
-from chainrule.inspect import Inspection, LayerStats, Recorder
-from chainrule.io import load, save
-from chainrule.network import LayerCache, Network
-from chainrule.training import EarlyStopping, History, TrainingDiverged
+from chainrule.tools import datasets
+from chainrule.tools.compare import Comparison, compare
+from chainrule.tools.derive import Derivation, derive, derive_all
+from chainrule.tools.gradcheck import GradcheckResult, gradcheck
+from chainrule.tools.inspection import Inspection, LayerStats, Recorder
+from chainrule.tools.model_files import load, save
+from chainrule.tools.network import Network
+from chainrule.tools.output import output_cost, output_delta
+from chainrule.training import EarlyStopping, History, TrainingDiverged, optimizers, schedules
 
 __all__ = [
     "NATURAL_PAIRS",
@@ -79,7 +81,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # The scikit-learn estimators load on first use: importing scikit-learn is slow.
     if name in ("NetworkClassifier", "NetworkRegressor"):
-        from chainrule import sklearn
+        from chainrule.adapters import estimators
 
-        return getattr(sklearn, name)
+        return getattr(estimators, name)
     raise AttributeError(f"module 'chainrule' has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """``python -m chainrule`` runs the ``chainrule`` command."""
 
-from chainrule.cli import main
+from chainrule.adapters.cli import main
 
 main()

@@ -2,9 +2,9 @@
 
 The functions have the exercise's names, arguments, return values, caches and
 grads keys, so a learner can compare their own implementation with these,
-key by key (see :func:`chainrule.compare`). The activations come from
+key by key (see :func:`chainrule.tools.compare`). The activations come from
 chainrule's catalog and the loss from its loss catalog; the shapes are checked
-(:mod:`chainrule.shapes`) and the caches examined (:mod:`chainrule.diagnostics`)
+(:mod:`chainrule.core.shapes`) and the caches examined (:mod:`chainrule.core.diagnostics`)
 with messages in the course's terms.
 
 Caches, as in the course::
@@ -29,15 +29,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from chainrule.diagnostics import check_backward_inputs, check_relu_input
+from chainrule.base.checks import as_float_matrix
+from chainrule.core.diagnostics import check_backward_inputs, check_relu_input
+from chainrule.core.initializers import initialize
+from chainrule.core.shapes import check_delta, check_linear
 from chainrule.functions.activations import SIGMOID, Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import BCE, Loss
 from chainrule.functions.losses import loss as lookup_loss
-from chainrule.functions.pairs import _warn_if_not_finite, generic_output_delta
-from chainrule.functions.validation import as_float_matrix
-from chainrule.initializers import initialize
-from chainrule.shapes import check_delta, check_linear
+from chainrule.functions.pairs import generic_output_delta, warn_if_not_finite
 
 Array = NDArray[np.floating[Any]]
 LinearCache = tuple[Array, Array, Array]
@@ -60,7 +60,7 @@ def initialize_parameters_deep(
 
     W[l] = randn(n_l, n_{l−1}) · 0.01 and b[l] = 0, as in the exercise
     (``init="normalized"`` divides by √n_{l−1} instead, as the application
-    notebook does; any name of :mod:`chainrule.initializers` works).
+    notebook does; any name of :mod:`chainrule.core.initializers` works).
     """
     return initialize(list(layer_dims), init, seed, np.float64)
 
@@ -154,7 +154,7 @@ def compute_cost(AL: ArrayLike, Y: ArrayLike) -> Any:
     Y_arr = _labels_like(Y, AL_arr)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         losses = BCE.per_example(AL_arr, Y_arr)
-    _warn_if_not_finite(losses, "the cost", SIGMOID, BCE)
+    warn_if_not_finite(losses, "the cost", SIGMOID, BCE)
     return np.squeeze(np.mean(losses))
 
 

@@ -8,8 +8,6 @@ from chainrule.functions.pairs import (
     NumericalWarning,
     domain_problem,
     natural_pair,
-    output_cost,
-    output_delta,
 )
 
 __all__ = [
@@ -22,6 +20,4 @@ __all__ = [
     "domain_problem",
     "loss",
     "natural_pair",
-    "output_cost",
-    "output_delta",
 ]

@@ -6,7 +6,7 @@ Each entry holds the three faces of one function:
 * ``derivative(Z, A) -> g'(Z)``: written through A where that is cheaper and
   exact (σ' = A(1 − A), tanh' = 1 − A², exp' = A), as PyTorch's
   ``derivatives.yaml`` writes derivatives through the saved ``result``;
-* ``sympy(z)``: the SymPy expression of g, used by :mod:`chainrule.derive`.
+* ``sympy(z)``: the SymPy expression of g, used by :mod:`chainrule.tools.derive`.
 
 Shapes follow the course: Z and A are (n_l, m), one column per example.
 ``backward(dA, Z, A) -> dZ`` is one step of the chain rule,
@@ -21,115 +21,17 @@ selu'(0) = scale·alpha, the same choices as PyTorch.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from chainrule.functions.catalog import Catalog
+from chainrule.base.registry import Catalog
+from chainrule.functions.activation_entry import Activation
 
 Array = NDArray[np.floating[Any]]
-
-#: Builds g(z) from the SymPy module and the symbol z (kept lazy so that
-#: ``import chainrule`` does not import SymPy).
-SympyBuilder = Callable[[Any, Any], Any]
-
-
-@dataclass(frozen=True, eq=False)
-class Activation:
-    """One activation function g with its value, derivative and SymPy form.
-
-    Parameters
-    ----------
-    name : str
-        The catalog name (``"sigmoid"``) or the user's name for a custom one.
-    value : callable
-        ``value(Z) -> A`` with A = g(Z), same shape and dtype as Z.
-    derivative_fn : callable or None
-        ``derivative_fn(Z, A) -> g'(Z)`` for elementwise activations; None for
-        softmax, whose derivative is a Jacobian and is applied by ``vjp``.
-    sympy_builder : callable
-        ``sympy_builder(sp, z)`` returns the SymPy expression of g(z).
-    output_range : (low, high)
-        The closed hull of the values g can take; the ends are open when
-        ``open_ends`` says so. Used to tell when a loss's domain is left.
-    vjp : callable or None
-        ``vjp(dA, Z, A) -> dZ`` for activations that are not elementwise.
-    params : dict
-        The settings that pick this member of a family (``negative_slope``).
-    """
-
-    name: str
-    value: Callable[[Array], Array]
-    derivative_fn: Callable[[Array, Array], Array] | None
-    sympy_builder: SympyBuilder
-    output_range: tuple[float, float] = (-math.inf, math.inf)
-    open_ends: tuple[bool, bool] = (True, True)
-    vjp: Callable[[Array, Array, Array], Array] | None = None
-    params: dict[str, float] = field(default_factory=dict)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Activation:
-        # Frozen, and natural pairs are recognized by identity: a deep copy (scikit-learn's
-        # clone makes one of every parameter) must be the object itself.
-        return self
-
-    @property
-    def elementwise(self) -> bool:
-        """True when A[i, j] depends on Z[i, j] alone (every activation but softmax)."""
-        return self.vjp is None
-
-    def forward(self, Z: Array) -> Array:
-        """A = g(Z), same shape and dtype as Z."""
-        return self.value(Z)
-
-    def derivative(self, Z: Array, A: Array | None = None) -> Array:
-        """g'(Z), elementwise; A = g(Z) may be passed to avoid recomputing it."""
-        if self.derivative_fn is None:
-            raise TypeError(
-                f"{self.name} is not elementwise: its derivative is a Jacobian, "
-                "apply it with backward(dA, Z, A)"
-            )
-        return self.derivative_fn(Z, self.forward(Z) if A is None else A)
-
-    def backward(self, dA: Array, Z: Array, A: Array | None = None) -> Array:
-        """dZ = dA ⊙ g'(Z) (elementwise), or softmax's vector–Jacobian product."""
-        if A is None:
-            A = self.forward(Z)
-        if self.vjp is not None:
-            return self.vjp(dA, Z, A)
-        return dA * self.derivative(Z, A)
-
-    @classmethod
-    def from_expression(
-        cls,
-        name: str,
-        formula: str,
-        output_range: tuple[float, float] = (-math.inf, math.inf),
-        open_ends: tuple[bool, bool] = (True, True),
-    ) -> Activation:
-        """A custom activation from a formula in z, e.g. ``"z/(1 + Abs(z))"``.
-
-        g'(z) comes from SymPy; both are compiled to NumPy. The formula is
-        parsed without eval (see :mod:`chainrule.formulas`). The range of g is
-        not inferred: give ``output_range`` (e.g. ``(0, 1)``) for it to feed bce.
-        """
-        from chainrule.functions.custom import activation_from_expression
-
-        return activation_from_expression(name, formula, output_range, open_ends)
-
-    def sympy(self, z: Any | None = None) -> Any:
-        """The SymPy expression g(z) (z defaults to the symbol ``z``)."""
-        import sympy as sp
-
-        return self.sympy_builder(sp, sp.Symbol("z", real=True) if z is None else z)
-
-    def __repr__(self) -> str:
-        settings = ", ".join(f"{key}={value!r}" for key, value in self.params.items())
-        return f"Activation({self.name!r}{', ' + settings if settings else ''})"
-
 
 # --- stable primitives -----------------------------------------------------
 

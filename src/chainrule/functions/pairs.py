@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from chainrule import diagnostics
+from chainrule.base.user_warnings import warn_user
 from chainrule.functions.activations import (
     EXP,
     IDENTITY,
@@ -52,8 +52,6 @@ from chainrule.functions.activations import (
     log_softmax,
 )
 from chainrule.functions.losses import BCE, CCE, HINGE, MSE, POISSON, Loss, loss
-from chainrule.functions.validation import as_float_matrix
-from chainrule.functions.warn import warn_user
 
 Array = NDArray[np.floating[Any]]
 
@@ -195,7 +193,8 @@ def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | No
     return pair if fused is not False else None
 
 
-def _warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
+def warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
+    """A NumericalWarning naming the pair and the likely cause when ``result`` has NaN or inf."""
     if np.isfinite(result).all():
         return
     if all(math.isinf(end) for end in L.domain):
@@ -229,58 +228,8 @@ def generic_output_delta(
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         dA = L.gradient(A, Y)
         dZ = g.backward(dA, Z, A)
-    _warn_if_not_finite(dZ, "dZ[L]", g, L)
+    warn_if_not_finite(dZ, "dZ[L]", g, L)
     return dA, dZ
-
-
-def _prepare(
-    Z: ArrayLike, Y: ArrayLike, activation_: str | Activation, loss_: str | Loss
-) -> tuple[Array, Array, Activation, Loss]:
-    g, L = activation(activation_), loss(loss_)
-    Z_arr = as_float_matrix(Z, "Z")
-    Y_arr = L.prepare_targets(Y, Z_arr.shape[0], Z_arr.shape[1], Z_arr.dtype)
-    return Z_arr, Y_arr, g, L
-
-
-def output_delta(
-    Z: ArrayLike,
-    Y: ArrayLike,
-    activation: str | Activation,
-    loss: str | Loss,
-    fused: bool | None = None,
-) -> Array:
-    """dZ[L] = ∂L/∂Z[L] per example for the output activation g and the loss L.
-
-    Parameters
-    ----------
-    Z : (n_L, m) array
-        The output layer's logits Z[L].
-    Y : (n_L, m) array
-        The labels (cce also takes integer labels of shape (1, m)).
-    activation, loss : name or object
-        g and L, from the catalog or custom.
-    fused : bool or None
-        None fuses natural pairs (c·(A − Y) from Z) and takes the generic
-        chain rule dA[L] ⊙ g'(Z[L]) for the others; True demands a natural
-        pair; False forces the generic route.
-
-    Returns
-    -------
-    dZ : (n_L, m) array, in Z's dtype, without the 1/m.
-
-    Examples
-    --------
-    >>> output_delta([[0.0, 2.0]], [[1, 0]], "sigmoid", "bce").round(3).tolist()
-    [[-0.5, 0.881]]
-    """
-    Z_arr, Y_arr, g, L = _prepare(Z, Y, activation, loss)
-    diagnostics.check_logits(Z_arr, g, "output_delta")
-    pair = choose_route(g, L, fused)
-    A = g.forward(Z_arr)
-    if pair is not None:
-        return pair.dZ(A, Y_arr)
-    L._check_outputs(A)
-    return generic_output_delta(Z_arr, A, Y_arr, g, L)[1]
 
 
 def per_example_cost(Z: Array, Y: Array, g: Activation, L: Loss, fused: bool | None) -> Array:
@@ -289,34 +238,11 @@ def per_example_cost(Z: Array, Y: Array, g: Activation, L: Loss, fused: bool | N
     if pair is not None:
         return pair.cost_from_logits(Z, Y).sum(axis=0, keepdims=True)
     A = g.forward(Z)
-    L._check_outputs(A)
+    L.check_outputs(A)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         losses = L.elementwise(A, Y).sum(axis=0, keepdims=True)
-    _warn_if_not_finite(losses, "the cost", g, L)
+    warn_if_not_finite(losses, "the cost", g, L)
     return losses
-
-
-def output_cost(
-    Z: ArrayLike,
-    Y: ArrayLike,
-    activation: str | Activation,
-    loss: str | Loss,
-    fused: bool | None = None,
-) -> float:
-    """The cost J = (1/m) Σᵢ L(g(Z[:, i]), Y[:, i]), computed from the logits Z.
-
-    Natural pairs use the stable forms of the table in this module's
-    docstring (softplus for bce, log-sum-exp for cce), so no log(0), no
-    overflow and no warning; other pairs evaluate L(g(Z), Y).
-
-    Examples
-    --------
-    >>> output_cost([[800.0]], [[0]], "sigmoid", "bce")
-    800.0
-    """
-    Z_arr, Y_arr, g, L = _prepare(Z, Y, activation, loss)
-    diagnostics.check_logits(Z_arr, g, "output_cost")
-    return mean_cost(per_example_cost(Z_arr, Y_arr, g, L, fused))
 
 
 def mean_cost(losses: Array) -> float:

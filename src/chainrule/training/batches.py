@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.functions.validation import check_integer
+from chainrule.base.checks import check_integer
 
 
 def check_batch_size(batch_size: int | None) -> int | None:

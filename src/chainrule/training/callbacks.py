@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chainrule.functions.validation import check_integer, is_integer
+from chainrule.base.checks import check_integer, is_integer
 
 if TYPE_CHECKING:
-    from chainrule.network import Network
+    from chainrule.core.model import Model
     from chainrule.training.history import History
 
-Callback = Callable[[int, "History", "Network"], Any]
+Callback = Callable[[int, "History", "Model"], Any]
 
 
 @dataclass(frozen=True)

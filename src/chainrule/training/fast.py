@@ -1,6 +1,6 @@
 """The fast path of fit: the same mini-batch steps on buffers allocated once.
 
-:meth:`chainrule.Network.forward` and ``_backward`` teach the two passes and
+:meth:`chainrule.Network.forward` and ``backprop`` teach the two passes and
 allocate every Z, A, dA and dZ afresh. Training repeats those passes
 thousands of times on batches of the same shape, so here the arithmetic is
 the same but the memory is not:
@@ -65,7 +65,7 @@ from chainrule.training.flat import FlatLayout
 from chainrule.training.optimizers import SGD, Optimizer
 
 if TYPE_CHECKING:
-    from chainrule.network import Network
+    from chainrule.core.model import Model
 
 Array = NDArray[np.floating[Any]]
 K = TypeVar("K")
@@ -116,7 +116,7 @@ class Workspace:
         return sum(array.nbytes for array in arrays)
 
 
-def supports(net: Network, keep_prob: Any) -> bool:
+def supports(net: Model, keep_prob: Any) -> bool:
     """True when the fast path can train ``net``: no dropout and elementwise hidden layers."""
     return keep_prob is None and all(g.elementwise for g in net.activations[:-1])
 
@@ -140,7 +140,7 @@ class FastSteps:
 
     def __init__(
         self,
-        net: Network,
+        net: Model,
         X: Array,
         Y: Array,
         l2: float,
@@ -153,7 +153,8 @@ class FastSteps:
         # The network's workspace, taken (so that a fit nested in a callback makes its own)
         # and handed back at finish. Of its batch arrays only those of this fit's batch
         # sizes are kept; the others are let go now, not after the fit.
-        kept, net.workspace = net.workspace, None
+        kept = net.workspace if isinstance(net.workspace, Workspace) else None
+        net.workspace = None
         if kept is None or kept.layout != layout or kept.dtype != net.dtype:
             kept = Workspace(layout, net.dtype, (layout.empty(), layout.empty()))
         sizes = batch_sizes(X.shape[1], batch_size)
@@ -223,7 +224,7 @@ class FastSteps:
         buffers = self._buffers_for(A0.shape[1])
         ZL, AL = self._forward(buffers, A0)
         self._batch = (buffers, A0, Y, AL)
-        return self.net._cost(ZL, Y, self.l2), AL, Y
+        return self.net.cost_from_logits(ZL, Y, self.l2), AL, Y
 
     def step(self, optimizer: Optimizer, alpha: float) -> None:
         """Backward on the batch of the last ``forward``, then θ − update into the other vector."""

@@ -33,8 +33,8 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.functions.validation import check_integer, is_real
-from chainrule.network import check_gradients
+from chainrule.base.checks import check_integer, is_real
+from chainrule.core.model import check_gradients
 from chainrule.training.flat import FlatLayout, blocks
 
 Array = NDArray[np.floating[Any]]

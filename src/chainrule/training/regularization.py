@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from chainrule.functions.validation import is_real
+from chainrule.base.checks import is_real
 
 Array = NDArray[np.floating[Any]]
 

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from chainrule.functions.validation import check_integer, is_real
+from chainrule.base.checks import check_integer, is_real
 from chainrule.training.optimizers import check_learning_rate
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from chainrule.functions.validation import as_float_matrix, check_integer, is_real
+from chainrule.base.checks import as_float_matrix, check_integer, is_real
 from chainrule.training import metrics
 from chainrule.training.batches import check_batch_size, mini_batches
 from chainrule.training.callbacks import Callback, EarlyStopping, as_callbacks, as_early_stopping
@@ -39,7 +39,7 @@ from chainrule.training.regularization import check_l2, dropout_masks, keep_prob
 from chainrule.training.schedules import Schedule, as_schedule, rates
 
 if TYPE_CHECKING:
-    from chainrule.network import LayerCache, Network
+    from chainrule.core.model import LayerCache, Model
 
 Array = NDArray[np.floating[Any]]
 
@@ -67,7 +67,7 @@ class TrainingDiverged(ValueError):
         self.history = history
 
 
-def evaluate(net: Network, X: ArrayLike, Y: ArrayLike) -> tuple[float, float]:
+def evaluate(net: Model, X: ArrayLike, Y: ArrayLike) -> tuple[float, float]:
     """(J, metric) on (X, Y) without dropout or L2: one forward pass.
 
     The metric is accuracy for classification losses and R² otherwise
@@ -78,13 +78,13 @@ def evaluate(net: Network, X: ArrayLike, Y: ArrayLike) -> tuple[float, float]:
     return _evaluate(net, X_arr, Y_arr)
 
 
-def _evaluate(net: Network, X: Array, Y: Array) -> tuple[float, float]:
+def _evaluate(net: Model, X: Array, Y: Array) -> tuple[float, float]:
     AL, caches = net.forward(X)
-    return net._cost(caches[-1].Z, Y), metrics.score(net.loss, AL, Y)
+    return net.cost_from_logits(caches[-1].Z, Y), metrics.score(net.loss, AL, Y)
 
 
 def _split_validation(
-    net: Network,
+    net: Model,
     X: Array,
     Y: Array,
     validation: tuple[ArrayLike, ArrayLike] | float | None,
@@ -129,11 +129,11 @@ def _example_weights(sample_weight: ArrayLike | None, m: int, dtype: Any) -> Arr
     return weights
 
 
-def _optimizer_for(net: Network, optimizer: str | Optimizer) -> Optimizer:
+def _optimizer_for(net: Model, optimizer: str | Optimizer) -> Optimizer:
     """The network's own optimizer when the name matches (to resume), else a new one."""
     if (
         isinstance(optimizer, str)
-        and net.optimizer is not None
+        and isinstance(net.optimizer, Optimizer)
         and (net.optimizer.name == optimizer.lower())
     ):
         return net.optimizer
@@ -166,7 +166,7 @@ def _progress(verbose: int, epochs: int, metric_name: str) -> Iterator[Any]:
 
 
 class ReferenceSteps:
-    """The mini-batch steps as the course writes them: Network.forward, _backward, update.
+    """The mini-batch steps as the course writes them: Model.forward, backprop, update.
 
     :class:`~chainrule.training.fast.FastSteps` does the same arithmetic on
     reused buffers; fit takes it whenever it applies, and this path for
@@ -175,7 +175,7 @@ class ReferenceSteps:
 
     def __init__(
         self,
-        net: Network,
+        net: Model,
         X: Array,
         Y: Array,
         l2: float,
@@ -203,7 +203,7 @@ class ReferenceSteps:
         batch_scale = None if self.scale is None else self.scale[None, columns]
         AL, caches = net.forward(X_batch, masks)
         self._batch = (AL, Y_batch, caches, masks, batch_scale)
-        return net._cost(caches[-1].Z, Y_batch, self.l2, batch_scale), AL, Y_batch
+        return net.cost_from_logits(caches[-1].Z, Y_batch, self.l2, batch_scale), AL, Y_batch
 
     def step(self, optimizer: Optimizer, alpha: float) -> None:
         """Backward on the last forward's batch, then the optimizer's update."""
@@ -211,7 +211,7 @@ class ReferenceSteps:
             raise RuntimeError("step() needs a forward() first")
         AL, Y_batch, caches, masks, batch_scale = self._batch
         self._batch = None
-        grads = self.net._backward(AL, Y_batch, caches, self.l2, masks, batch_scale)
+        grads = self.net.backprop(AL, Y_batch, caches, self.l2, masks, batch_scale)
         optimizer.step(self.net.params, grads, alpha)
 
     def checkpoint(self) -> None:
@@ -265,7 +265,7 @@ def _epoch(
 
 
 def fit(
-    net: Network,
+    net: Model,
     X: ArrayLike,
     Y: ArrayLike,
     epochs: int,

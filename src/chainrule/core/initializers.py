@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from chainrule.functions.validation import is_integer
+from chainrule.base.checks import is_integer
 
 _SCALES: dict[str, Callable[[int, int], float]] = {
     "he": lambda n_prev, n: math.sqrt(2 / n_prev),

@@ -10,9 +10,14 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-import chainrule as cr
-from chainrule.cli_training import register as register_training_commands
-from chainrule.cli_training import user_errors
+from chainrule._version import __version__
+from chainrule.adapters.cli.training import register as register_training_commands
+from chainrule.adapters.cli.training import user_errors
+from chainrule.tools import datasets
+from chainrule.tools.derive import derive as derive_pair
+from chainrule.tools.derive import derive_all
+from chainrule.tools.gradcheck import gradcheck
+from chainrule.tools.network import Network
 from chainrule.training.trainer import evaluate
 
 app = typer.Typer(
@@ -26,8 +31,8 @@ register_training_commands(app)
 
 def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) -> float:
     """Train [30, 16, 8, 1] relu/sigmoid/bce on breast cancer; return the test accuracy."""
-    data = cr.datasets.load("breast_cancer", seed=seed)
-    net = cr.Network([data.n_x, 16, 8, 1], hidden="relu", output="sigmoid", loss="bce", seed=seed)
+    data = datasets.load("breast_cancer", seed=seed)
+    net = Network([data.n_x, 16, 8, 1], hidden="relu", output="sigmoid", loss="bce", seed=seed)
     console.rule("[bold]chainrule: breast cancer, sigmoid output with log loss")
     console.print(
         f"{data.X_train.shape[1]} training and {data.X_test.shape[1]} test examples, "
@@ -35,9 +40,9 @@ def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) 
     )
     console.print("\n[bold]The output layer[/bold]")
     # markup=False: the formulas' brackets (dA[L], a[k]) are text, not rich styles.
-    console.print(cr.derive(net.loss, net.activations[-1]).text(), markup=False)
+    console.print(derive_pair(net.loss, net.activations[-1]).text(), markup=False)
 
-    check = cr.gradcheck(net, data.X_train[:, :32], data.Y_train[:, :32])
+    check = gradcheck(net, data.X_train[:, :32], data.Y_train[:, :32])
     verdict = "[green]ok[/green]" if check.passed() else "[red]FAILED[/red]"
     console.print(
         f"\n[bold]Gradient check[/bold] on 32 examples: difference {float(check):.2e} {verdict}"
@@ -64,7 +69,7 @@ def default(ctx: typer.Context) -> None:
 @app.command("version")
 def version() -> None:
     """Print chainrule's version."""
-    console.print(cr.__version__)
+    console.print(__version__)
 
 
 @app.command("derive")
@@ -85,9 +90,9 @@ def derive(
     if all_pairs:
         if output_format == "latex":
             raise ValueError("--all prints a text or markdown table, not latex")
-        typer.echo(cr.derive_all().markdown())
+        typer.echo(derive_all().markdown())
         return
-    derivation = cr.derive(loss, activation)
+    derivation = derive_pair(loss, activation)
     rendered = {"text": derivation.text, "latex": derivation.latex, "markdown": derivation.markdown}
     typer.echo(rendered[output_format]())
 

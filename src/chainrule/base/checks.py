@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -89,3 +90,18 @@ def check_integer(name: str, value: Any, minimum: int) -> int:
         wanted = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
         raise ValueError(f"{name} must be {wanted}, got {value!r}")
     return int(value)
+
+
+def check_entry_name(name: str, kind: str) -> str:
+    """``name`` for a custom activation or loss, or a ValueError when it is empty."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"a custom {kind} needs a non-empty name, got {name!r}")
+    return name
+
+
+def check_bounds(bounds: tuple[float, float], what: str) -> tuple[float, float]:
+    """(low, high) as floats with low < high (±inf allowed), or a ValueError naming ``what``."""
+    low, high = (float(bound) for bound in bounds)
+    if math.isnan(low) or math.isnan(high) or not low < high:
+        raise ValueError(f"{what} must be (low, high) with low < high, got {bounds!r}")
+    return low, high

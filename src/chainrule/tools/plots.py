@@ -19,12 +19,13 @@ from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
-from chainrule.functions.pairs import NumericalWarning, natural_pair, output_delta
+from chainrule.functions.pairs import NumericalWarning, natural_pair
+from chainrule.tools.output import output_delta
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from chainrule.network import Network
+    from chainrule.core.model import Model
     from chainrule.training.history import History
 
 
@@ -103,7 +104,7 @@ def learning_curve(
 
 
 def decision_boundary(
-    net: Network,
+    net: Model,
     X: ArrayLike,
     Y: ArrayLike,
     path: str | Path,

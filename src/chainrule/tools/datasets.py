@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.idx import read_idx
+from chainrule.tools.idx import read_idx
 
 Array = NDArray[np.float64]
 

@@ -1,9 +1,15 @@
-"""Name lookup shared by the activation and loss catalogs."""
+"""The catalog registry: name lookup shared by the activation and loss catalogs.
+
+Every :class:`Catalog` registers itself here under its kind ("activation",
+"loss"), so that an entry can be referred to, and found again, by its kind,
+name and settings alone: that is how entries pickle (:func:`catalog_entry`)
+and how model files name them, never storing code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 
 class CatalogEntry(Protocol):
@@ -41,6 +47,7 @@ class Catalog(Generic[Entry]):
         self.families = dict(families)
         self.defaults = {name: factory() for name, factory in families.items()}
         self.aliases = dict(aliases)
+        _CATALOGS[kind] = self
 
     def names(self) -> list[str]:
         """The catalog's names, aliases not included."""
@@ -85,3 +92,25 @@ class Catalog(Generic[Entry]):
                 "can be referred to by name and settings"
             )
         return entry.name, dict(entry.params)
+
+
+_CATALOGS: dict[str, Catalog[Any]] = {}
+
+
+def reference(entry: CatalogEntry) -> tuple[str, dict[str, float]]:
+    """(name, settings) that find ``entry`` again in the catalog of its kind.
+
+    A ValueError for an entry that no catalog holds (one built from Python
+    functions): it cannot be named, so it cannot be pickled or saved.
+    """
+    for catalog in _CATALOGS.values():
+        if isinstance(entry, catalog.entry_type):
+            return catalog.reference(entry)
+    raise ValueError(f"{entry!r} belongs to no catalog")
+
+
+def catalog_entry(kind: str, name: str, params: dict[str, float]) -> Any:
+    """The ``kind`` catalog's entry called ``name`` with ``params`` (what pickles call)."""
+    if kind not in _CATALOGS:
+        raise ValueError(f"no {kind} catalog is loaded")
+    return _CATALOGS[kind].lookup(name, **params)

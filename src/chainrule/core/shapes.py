@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.functions.validation import as_float_matrix
+from chainrule.base.checks import as_float_matrix
 
 Array = NDArray[np.floating[Any]]
 

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from chainrule.functions.activations import Activation
-from chainrule.network import Network
+from chainrule.tools.network import Network
 from chainrule.training.regularization import check_l2, dropout_masks, keep_probs
 
 Array = NDArray[np.floating[Any]]
@@ -223,7 +223,7 @@ def gradcheck(
         original = theta[index]
         theta[index] = original + step
         _, caches = net64.forward(X64, masks)
-        cost = net64._cost(caches[-1].Z, Y64, lam)  # the L2 term reads the moved θ too
+        cost = net64.cost_from_logits(caches[-1].Z, Y64, lam)  # the L2 term reads the moved θ too
         theta[index] = original
         return cost, [caches[l].Z for l in kinked]
 

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from chainrule.base.user_warnings import warn_user
 from chainrule.functions.activations import RELU, SIGMOID, SOFTMAX, Activation
-from chainrule.functions.warn import warn_user
 
 Array = NDArray[np.floating[Any]]
 

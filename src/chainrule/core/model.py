@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from copy import deepcopy
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from chainrule.diagnostics import check_backward_inputs
+from chainrule.base.checks import as_float_matrix
+from chainrule.core.diagnostics import check_backward_inputs
+from chainrule.core.initializers import check_layer_dims, initialize
+from chainrule.core.shapes import check_linear
 from chainrule.functions.activations import SOFTMAX, Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
@@ -36,17 +39,6 @@ from chainrule.functions.pairs import (
     mean_cost,
     per_example_cost,
 )
-from chainrule.functions.validation import as_float_matrix
-from chainrule.initializers import check_layer_dims, initialize
-from chainrule.inspect import Inspection, Recorder, inspect_network
-from chainrule.shapes import check_linear
-
-if TYPE_CHECKING:
-    from chainrule.training.callbacks import Callback, EarlyStopping
-    from chainrule.training.fast import Workspace
-    from chainrule.training.history import History
-    from chainrule.training.optimizers import Optimizer
-    from chainrule.training.schedules import Schedule
 
 Array = NDArray[np.floating[Any]]
 Grads = dict[str, Array]
@@ -87,8 +79,32 @@ def check_gradients(params: dict[str, Array], grads: Grads) -> None:
             )
 
 
-class Network:
-    """A fully connected L-layer network; any output activation with any loss.
+class OptimizerState(Protocol):
+    """What the model keeps of its optimizer between fits, to resume and to save.
+
+    :class:`chainrule.training.optimizers.Optimizer` implements it; the model
+    only holds it (the training layer, above this one, runs it).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def t(self) -> int: ...
+
+    def settings(self) -> dict[str, float]: ...
+
+    def state_arrays(self) -> dict[str, Array]: ...
+
+    def reset(self) -> None: ...
+
+
+class Model:
+    """A fully connected L-layer network's maths; any output activation with any loss.
+
+    The forward and backward passes, the cost, the update and the prediction.
+    :class:`chainrule.Network` adds training (``fit``) and inspection on top;
+    the training layer works on a Model.
 
     Parameters
     ----------
@@ -101,7 +117,7 @@ class Network:
     loss : name or Loss
         The per-example loss L, summed over output units.
     init : str
-        ``he``, ``xavier``, ``normalized`` or ``small`` (see :mod:`chainrule.initializers`).
+        ``he``, ``xavier``, ``normalized`` or ``small`` (see :mod:`chainrule.core.initializers`).
     seed : int or None
         Seed of the weight initialization.
     dtype : float32 or float64
@@ -112,7 +128,7 @@ class Network:
 
     Examples
     --------
-    >>> net = Network([2, 3, 1], seed=1)
+    >>> net = Model([2, 3, 1], seed=1)
     >>> AL, caches = net.forward(np.array([[0.5, -1.0], [2.0, 0.0]]))
     >>> AL.shape, len(caches)
     ((1, 2), 2)
@@ -155,12 +171,12 @@ class Network:
         self.seed = seed
         self.params: dict[str, Array] = initialize(self.layer_dims, init, seed, self.dtype)
         # Training state, so that a later fit (or a saved and loaded model) resumes:
-        self.optimizer: Optimizer | None = None
+        self.optimizer: OptimizerState | None = None
         self.epochs_trained = 0
         self.rng: np.random.Generator | None = None
-        # The fast path's work arrays from the last fit, reused by the next one;
-        # None frees them (copies, pickles and saved models leave them out).
-        self.workspace: Workspace | None = None
+        # The fast path's work arrays from the last fit (a training.fast.Workspace), reused
+        # by the next one; None frees them (copies, pickles and saved models leave them out).
+        self.workspace: object | None = None
 
     # -- shape and input checks ---------------------------------------------
 
@@ -172,8 +188,9 @@ class Network:
     def __repr__(self) -> str:
         hidden = [g.name for g in self.activations[:-1]]
         return (
-            f"Network({self.layer_dims}, hidden={hidden}, output={self.activations[-1].name!r}, "
-            f"loss={self.loss.name!r}, dtype={self.dtype.name})"
+            f"{type(self).__name__}({self.layer_dims}, hidden={hidden}, "
+            f"output={self.activations[-1].name!r}, loss={self.loss.name!r}, "
+            f"dtype={self.dtype.name})"
         )
 
     def check_params(self) -> None:
@@ -182,7 +199,7 @@ class Network:
         ``params`` can be assigned (``net.params = …``, ``net.params["W1"] = …``),
         so every pass checks it first: a float64 W[l] in a float32 network would
         otherwise make the arithmetic float64 without a word. The shapes are
-        checked layer by layer as the pass runs (:func:`chainrule.shapes.check_linear`).
+        checked layer by layer as the pass runs (:func:`chainrule.core.shapes.check_linear`).
         """
         expected = [f"{kind}{l}" for l in range(1, self.L + 1) for kind in "Wb"]
         missing = [key for key in expected if key not in self.params]
@@ -294,9 +311,9 @@ class Network:
             fused=self.output_pair is not None,
         )
         self._check_masks(masks, AL_arr.shape[1])
-        return self._backward(AL_arr, Y_arr, caches, l2, masks)
+        return self.backprop(AL_arr, Y_arr, caches, l2, masks)
 
-    def _backward(
+    def backprop(
         self,
         AL: Array,
         Y: Array,
@@ -305,6 +322,12 @@ class Network:
         masks: Sequence[Array] | None = None,
         weights: Array | None = None,
     ) -> Grads:
+        """:meth:`backward` on inputs already checked (AL, Y as arrays of the network's dtype).
+
+        ``weights`` (1, m) scales each example's dZ[L] column (sample weights,
+        as the training loop normalises them). The training loop and the
+        inspection call this once per batch; users call :meth:`backward`.
+        """
         grads: Grads = {}
         L, m = self.L, AL.shape[1]
         if self.output_pair is not None:
@@ -341,7 +364,7 @@ class Network:
         """Forward then backward on (X, Y): the gradients of J at the current parameters
         (with the L2 term and the dropout masks when given, as in :meth:`backward`)."""
         AL, caches = self.forward(X, masks)
-        return self._backward(AL, self.check_targets(Y, AL.shape[1]), caches, l2, masks)
+        return self.backprop(AL, self.check_targets(Y, AL.shape[1]), caches, l2, masks)
 
     # -- cost, update, prediction ------------------------------------------------
 
@@ -356,9 +379,13 @@ class Network:
         from Z[L] (see output_cost); ``l2`` = λ, ``masks`` as in :meth:`forward`."""
         _, caches = self.forward(X, masks)
         Y_arr = self.check_targets(Y, caches[-1].Z.shape[1])
-        return self._cost(caches[-1].Z, Y_arr, l2)
+        return self.cost_from_logits(caches[-1].Z, Y_arr, l2)
 
-    def _cost(self, ZL: Array, Y: Array, l2: float = 0.0, weights: Array | None = None) -> float:
+    def cost_from_logits(
+        self, ZL: Array, Y: Array, l2: float = 0.0, weights: Array | None = None
+    ) -> float:
+        """J from Z[L] and checked labels Y: the data term by the network's output route,
+        each example's loss scaled by ``weights`` (1, m) when given, plus the L2 term."""
         losses = per_example_cost(ZL, Y, self.activations[-1], self.loss, self.fused)
         if weights is not None:
             losses = losses * weights
@@ -383,73 +410,11 @@ class Network:
         AL, _ = self.forward(X)
         return self.loss.predict(AL)
 
-    def fit(
-        self,
-        X: ArrayLike,
-        Y: ArrayLike,
-        epochs: int,
-        learning_rate: float | Schedule,
-        optimizer: str | Optimizer = "sgd",
-        batch_size: int | None = None,
-        l2: float = 0.0,
-        keep_prob: float | Sequence[float] | None = None,
-        validation: tuple[ArrayLike, ArrayLike] | float | None = None,
-        early_stopping: int | EarlyStopping | None = None,
-        callbacks: Sequence[Callback] = (),
-        verbose: int = 1,
-        seed: int | None = None,
-        sample_weight: ArrayLike | None = None,
-        record: bool = False,
-    ) -> History:
-        """Train in place; returns the History (``history[i]`` is the cost of epoch i).
-
-        With ``batch_size=None`` each epoch is one full-batch step on the
-        examples in order and its cost is J before that step, as in the
-        course; with mini-batches the examples are shuffled with the seed and
-        the epoch's cost is the mean of the per-example costs seen during the
-        epoch. See :func:`chainrule.training.trainer.fit` for every argument.
-
-        The fast path's work arrays (activations of a batch, a second
-        parameter vector, the gradient) stay in ``self.workspace`` so that the
-        next fit reuses them; ``self.workspace = None`` frees them.
-
-        ``record=True`` keeps, after each epoch, the per-layer statistics of
-        :meth:`inspect` on (X, Y) in ``self.recording`` (a
-        :class:`chainrule.inspect.Recorder`: ``.table()``, ``.plot(path)``).
-        """
-        from chainrule.training.trainer import fit
-
-        self.recording = Recorder(X, Y) if record else None
-        if self.recording is not None:
-            callbacks = (*callbacks, self.recording)
-
-        return fit(
-            self,
-            X,
-            Y,
-            epochs,
-            learning_rate,
-            optimizer=optimizer,
-            batch_size=batch_size,
-            l2=l2,
-            keep_prob=keep_prob,
-            validation=validation,
-            early_stopping=early_stopping,
-            callbacks=callbacks,
-            verbose=verbose,
-            seed=seed,
-            sample_weight=sample_weight,
-        )
-
-    def inspect(self, X: ArrayLike, Y: ArrayLike) -> Inspection:
-        """Per layer on (X, Y): ‖dW‖, mean |dZ|, saturated units, dead ReLUs (a rich table)."""
-        return inspect_network(self, X, Y)
-
     def __getstate__(self) -> dict[str, Any]:
         """The attributes without the workspace: scratch memory, not part of the model."""
         return {**self.__dict__, "workspace": None}
 
-    def copy(self, dtype: DTypeLike | None = None) -> Network:
+    def copy(self, dtype: DTypeLike | None = None) -> Self:
         """An independent copy, optionally in another dtype (gradcheck uses float64)."""
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__getstate__())

@@ -21,11 +21,14 @@ from typing import Annotated, Any, TypeVar
 import numpy as np
 import typer
 
-import chainrule as cr
-from chainrule import plots
+from chainrule.base.checks import check_integer
 from chainrule.functions.pairs import complete_pair
-from chainrule.functions.validation import check_integer
-from chainrule.io import SavedModel, TrainedOn, read_model
+from chainrule.tools import datasets as catalog_of_datasets
+from chainrule.tools import plots
+from chainrule.tools.gradcheck import gradcheck as check_gradient
+from chainrule.tools.model_files import SavedModel, TrainedOn, read_model
+from chainrule.tools.model_files import save as save_model
+from chainrule.tools.network import Network
 from chainrule.training.metrics import metric_name
 from chainrule.training.optimizers import optimizer as optimizer_by_name
 from chainrule.training.regularization import check_l2
@@ -104,7 +107,7 @@ def hidden_sizes(layers: str) -> list[int]:
 
 
 def build_network(
-    data: cr.datasets.Dataset,
+    data: catalog_of_datasets.Dataset,
     layers: str,
     hidden: str,
     output: str | None,
@@ -112,12 +115,12 @@ def build_network(
     init: str,
     seed: int,
     dtype: str,
-) -> cr.Network:
+) -> Network:
     """A network for the dataset: n_x inputs, the hidden sizes, n_y outputs."""
     if dtype not in ("float32", "float64"):
         raise ValueError(f"--dtype must be float32 or float64, got {dtype!r}")
     g, L = complete_pair(output, loss, TASK_DEFAULTS[data.task])
-    return cr.Network(
+    return Network(
         [data.n_x, *hidden_sizes(layers), data.n_y],
         hidden=hidden,
         output=g,
@@ -128,7 +131,7 @@ def build_network(
     )
 
 
-def _score_line(net: cr.Network, what: str, X: np.ndarray, Y: np.ndarray) -> str:
+def _score_line(net: Network, what: str, X: np.ndarray, Y: np.ndarray) -> str:
     cost, score = evaluate(net, X, Y)
     shown = f"{score:.2%}" if metric_name(net.loss) == "accuracy" else f"{score:.4f}"
     return f"{what} {metric_name(net.loss)} {shown}  (cost {cost:.5f}, {X.shape[1]} examples)"
@@ -211,7 +214,7 @@ def train(
     check_output(save)
     check_output(plot, picture=True)
     check_output(boundary, picture=True)
-    data = cr.datasets.load(dataset, seed=check_seed(seed))
+    data = catalog_of_datasets.load(dataset, seed=check_seed(seed))
     if boundary is not None and data.n_x != 2:
         raise ValueError(f"--boundary draws 2-D inputs, and {dataset} has {data.n_x} features")
     net = build_network(data, layers, hidden, output, loss, init, seed, dtype)
@@ -230,7 +233,7 @@ def train(
     typer.echo(_score_line(net, "training", data.X_train, data.Y_train))
     typer.echo(_score_line(net, "test", data.X_test, data.Y_test))
     if save is not None:
-        typer.echo(f"model saved to {cr.save(net, save, TrainedOn(dataset, seed))}")
+        typer.echo(f"model saved to {save_model(net, save, TrainedOn(dataset, seed))}")
     if plot is not None:
         curve = plots.learning_curve(history, plot, dataset, validation_label="test split")
         typer.echo(f"learning curve written to {curve}")
@@ -264,10 +267,10 @@ def evaluation_split(
     return name, split_seed
 
 
-def matching_data(net: cr.Network, name: str, seed: int) -> cr.datasets.Dataset:
+def matching_data(net: Network, name: str, seed: int) -> catalog_of_datasets.Dataset:
     """The dataset split, or a ValueError unless the network takes its features and
     gives its outputs."""
-    data = cr.datasets.load(name, seed=check_seed(seed))
+    data = catalog_of_datasets.load(name, seed=check_seed(seed))
     n_x, n_y = net.layer_dims[0], net.layer_dims[-1]
     if (n_x, n_y) != (data.n_x, data.n_y):
         raise ValueError(
@@ -299,7 +302,7 @@ def evaluate_command(
     typer.echo(_score_line(saved.network, "test", data.X_test, data.Y_test))
 
 
-def recorded_data(saved: SavedModel, path: Path) -> cr.datasets.Dataset:
+def recorded_data(saved: SavedModel, path: Path) -> catalog_of_datasets.Dataset:
     """The dataset split the model file records, or a ValueError when it records none."""
     if saved.trained_on is None:
         raise ValueError(
@@ -384,11 +387,11 @@ def gradcheck(
     """
     if examples < 1:
         raise ValueError(f"--examples must be ≥ 1, got {examples}")
-    data = cr.datasets.load(dataset, seed=check_seed(seed))
+    data = catalog_of_datasets.load(dataset, seed=check_seed(seed))
     net = build_network(data, layers, hidden, output, loss, "he", seed, "float64")
     Y = data.Y_train[:, :examples]
     scale = target_scale(data.task, Y)
-    result = cr.gradcheck(
+    result = check_gradient(
         net, data.X_train[:, :examples], Y / scale, l2=l2, keep_prob=_keep_prob(dropout), seed=seed
     )
     scaled = "" if scale == 1 else f", targets divided by their RMS {scale:.4g}"
@@ -432,8 +435,8 @@ def plot_pair(
 
 def datasets() -> None:
     """List the datasets `train --dataset` accepts."""
-    for name in cr.datasets.names():
-        typer.echo(f"{name:<14} {cr.datasets.SUMMARIES[name]}")
+    for name in catalog_of_datasets.names():
+        typer.echo(f"{name:<14} {catalog_of_datasets.SUMMARIES[name]}")
 
 
 def register(app: typer.Typer) -> None:

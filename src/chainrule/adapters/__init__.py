@@ -1,0 +1,1 @@
+"""Adapters: chainrule seen through other tools' interfaces (scikit-learn, the command line)."""

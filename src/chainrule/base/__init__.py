@@ -1,0 +1,1 @@
+"""The base layer: input checks, user-facing warnings and the catalog registry (NumPy only)."""

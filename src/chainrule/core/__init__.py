@@ -1,0 +1,1 @@
+"""The core: the model's two passes, cost, update and prediction; parameters, shapes, mistakes."""

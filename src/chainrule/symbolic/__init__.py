@@ -1,0 +1,1 @@
+"""Symbolic maths: the safe formula parser and the algebra that derivations share."""

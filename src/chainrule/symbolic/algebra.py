@@ -1,0 +1,149 @@
+"""Algebra shared by the derivations and the formula entries.
+
+``tidy`` prints an expression the way the course writes it (a(1 − a),
+2(a − y)), never starting an unbounded simplification; ``in_terms_of_a``
+finds g'(z) written through a = g(z) (σ' = a(1 − a), tanh' = 1 − a²), which
+both :mod:`chainrule.tools.derive` (to show it) and
+:mod:`chainrule.functions.custom` (to compute g' from A) use. SymPy is passed
+in as ``sp`` so that importing chainrule does not import it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chainrule.symbolic.formulas import compile_numpy
+
+#: Points at which a polynomial g'(z) = P(g(z)) is fitted and then checked.
+_FIT_POINTS = ("-1.3", "-0.45", "0.35", "0.8", "1.7", "2.3")
+_FIT_DIGITS = 30
+
+
+def _without_leading_minus(sp: Any, expr: Any) -> Any:
+    """−a(a − 1) → a(1 − a) and 2(y − a)(a − 1) → 2(a − y)(1 − a): the course's signs.
+
+    Factors that start with a minus (y − a) are flipped to a − y; a minus
+    left over is absorbed by flipping one factor without y, (a − 1) → (1 − a).
+    """
+    if not expr.is_Mul:
+        return expr
+    coefficient, factors_ = expr.as_coeff_mul()
+    factors = list(factors_)
+    for index, factor in enumerate(factors):
+        if factor.is_Add and factor.could_extract_minus_sign():
+            factors[index], coefficient = -factor, -coefficient
+    # A polynomial factor, (a − 1) → (1 − a), absorbs a leftover minus; (eᶻ + 1) does not.
+    flippable = [
+        index
+        for index, factor in enumerate(factors)
+        if factor.as_base_exp()[0].is_Add
+        and factor.as_base_exp()[1].is_odd
+        and not factor.has(sp.Function)
+    ]
+    if coefficient < 0 and flippable:
+        base, exponent = factors[flippable[0]].as_base_exp()
+        factors[flippable[0]], coefficient = (-base) ** exponent, -coefficient
+    leading = [] if coefficient == 1 else [coefficient]
+    return sp.Mul(*leading, *factors, evaluate=False)
+
+
+#: Beyond this size (operations, or an integer power), expanding or cancelling an
+#: expression can take SymPy minutes: (1 + z)**400 has 401 terms. Such
+#: expressions are shown as they are.
+_MAX_TIDY_OPS = 120
+_MAX_TIDY_POWER = 16
+#: The largest integer multiple of z in an exponential that is tidied: cancel takes
+#: exp(n·z) as exp(z)ⁿ, and exp(10**12*z) never comes back (exp(10**6*z) takes 0.5 s).
+_MAX_TIDY_EXP_MULTIPLE = 10**6
+
+
+def too_big(sp: Any, expr: Any) -> bool:
+    """True when factoring would grind: many operations, a high integer power, or an
+    exponential of a large integer multiple (cancel takes exp(n·z) as exp(z)ⁿ)."""
+    return (
+        sp.count_ops(expr) > _MAX_TIDY_OPS
+        or any(
+            power.exp.is_Integer and abs(power.exp) > _MAX_TIDY_POWER
+            for power in expr.atoms(sp.Pow)
+        )
+        or any(
+            coefficient.is_Rational and abs(coefficient.p) > _MAX_TIDY_EXP_MULTIPLE
+            for exponential in expr.atoms(sp.exp)
+            for coefficient in exponential.args[0].as_coefficients_dict().values()
+        )
+    )
+
+
+def tidy(sp: Any, expr: Any) -> Any:
+    """The shortest of expr, its expansion and its factored form (no general simplify).
+
+    Ties go to the factored form, as the course writes a(1 − a) and 2(a − y).
+    """
+    if too_big(sp, expr):
+        return expr
+    try:
+        factored = _without_leading_minus(sp, sp.factor(sp.cancel(expr)))
+        expanded = sp.expand(expr)
+    except (sp.PolynomialError, NotImplementedError, TypeError):
+        return expr
+    return min([factored, expanded, expr], key=sp.count_ops)
+
+
+def in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
+    """g'(z) as a polynomial P(a) of degree ≤ 2 in a = g(z), or None when it is not one.
+
+    P is fitted at three points, checked at three more to 25 digits, and then
+    confirmed symbolically: g' − P(g) must cancel to 0. This finds
+    sigmoid' = a(1 − a), tanh' = 1 − a², exp' = a without ``solve``, which
+    is slow or hangs on activations like gelu.
+    """
+    if not g_prime.has(z):
+        return g_prime
+    if g.has(sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.sign):
+        return None
+    if not _finite_at_fit_points(g, g_prime, z):
+        return None  # exact values would take long (exp(exp(exp(z))) at 2.3 has 10⁵ digits)
+    try:
+        values = [
+            (g.subs(z, point).evalf(_FIT_DIGITS), g_prime.subs(z, point).evalf(_FIT_DIGITS))
+            for point in (sp.Rational(p) for p in _FIT_POINTS)
+        ]
+        if not all(v.is_real and d.is_real for v, d in values):
+            return None
+        system = sp.Matrix([[1, v, v**2] for v, _ in values[:3]])
+        coefficients = system.LUsolve(sp.Matrix([d for _, d in values[:3]]))
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+    fitted = sum(c * a**power for power, c in enumerate(coefficients))
+    for v, d in values[3:]:
+        if abs(fitted.subs(a, v) - d) > 10 ** -(_FIT_DIGITS - 5) * (1 + abs(d)):
+            return None  # no polynomial of degree ≤ 2: g' is not written through a
+    # The exact coefficients: rationals (0.3·z has slope 3/10), else in terms of π, e
+    # and square roots (π·z, √2·z); the symbolic check rejects a wrong guess. Only
+    # here, where the fit holds: identifying constants in arbitrary numbers can take long.
+    for exact in (
+        [sp.nsimplify(c, rational=True, tolerance=1e-20) for c in coefficients],
+        [sp.nsimplify(c, [sp.pi, sp.E], tolerance=1e-20) for c in coefficients],
+    ):
+        polynomial = sum(c * a**power for power, c in enumerate(exact))
+        if _cancels(sp, g_prime - polynomial.subs(a, g)):
+            return tidy(sp, polynomial)
+    return None
+
+
+def _cancels(sp: Any, expr: Any) -> bool:
+    """True when ``expr`` (in z) is identically 0."""
+    return bool(sp.cancel(sp.together(expr.rewrite(sp.exp))) == 0)
+
+
+def _finite_at_fit_points(g: Any, g_prime: Any, z: Any) -> bool:
+    """True when g and g' are finite floats at every fit point, evaluated with NumPy."""
+    import numpy as np
+
+    points = np.array([float(p) for p in _FIT_POINTS])
+    with np.errstate(all="ignore"):
+        for function in (g, g_prime):
+            values = np.asarray(compile_numpy(function, [z])(points), dtype=float)
+            if not np.isfinite(values).all():
+                return False
+    return True

@@ -1,0 +1,1 @@
+"""Tools around the network: the ``Network`` facade, derivation, checking, files, plots, data."""
