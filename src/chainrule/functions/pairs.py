@@ -195,7 +195,8 @@ def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | No
     return pair if fused is not False else None
 
 
-def _warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
+def warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
+    """Warn (NumericalWarning) when ``result`` has NaN or inf entries, naming the likely cause."""
     if np.isfinite(result).all():
         return
     if all(math.isinf(end) for end in L.domain):
@@ -229,7 +230,7 @@ def generic_output_delta(
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         dA = L.gradient(A, Y)
         dZ = g.backward(dA, Z, A)
-    _warn_if_not_finite(dZ, "dZ[L]", g, L)
+    warn_if_not_finite(dZ, "dZ[L]", g, L)
     return dA, dZ
 
 
@@ -292,7 +293,7 @@ def per_example_cost(Z: Array, Y: Array, g: Activation, L: Loss, fused: bool | N
     L._check_outputs(A)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         losses = L.elementwise(A, Y).sum(axis=0, keepdims=True)
-    _warn_if_not_finite(losses, "the cost", g, L)
+    warn_if_not_finite(losses, "the cost", g, L)
     return losses
 
 
