@@ -68,3 +68,8 @@ def test_without_dropout_or_lambda_both_backward_passes_agree():
     l2 = regularization.backward_propagation_with_regularization(c["X"], Y, tuple(plain), 0.0)
     for key, value in dropout.items():
         np.testing.assert_allclose(l2[key], value, rtol=1e-14, atol=0, err_msg=key)
+
+
+def test_initialize_parameters_he_notebook_expected_output():
+    c = c2w1a1.notebook_initialize_parameters_he()
+    course_check(c["expected_output"], initialization.initialize_parameters_he(c["layers_dims"]))

@@ -79,3 +79,12 @@ def test_model(capsys):
         assert np.allclose(d[key], expected[key])
     assert d["learning_rate"] == 0.01 and d["num_iterations"] == 50
     assert capsys.readouterr().out == ""  # accuracies print only with print_cost
+
+
+def test_propagate_notebook_expected_output():
+    c = w2a2.notebook_propagate()
+    grads, cost = lr.propagate(c["w"], c["b"], c["X"], c["Y"])
+    assert type(grads["db"]) is np.float64  # the notebook cell's assertion
+    np.testing.assert_allclose(grads["dw"], c["expected_dw"], rtol=1e-7)
+    assert grads["db"] == pytest.approx(c["expected_db"], rel=1e-12)
+    assert cost == pytest.approx(c["expected_cost"], rel=1e-12)

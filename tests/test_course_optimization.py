@@ -104,3 +104,28 @@ def test_load_dataset_is_the_course_moons():
     X, Y = make_moons(n_samples=300, noise=0.2)
     np.testing.assert_array_equal(train_X, X.T)
     np.testing.assert_array_equal(train_Y, Y.reshape(1, 300))
+
+
+def test_update_parameters_with_adam_notebook_expected_values():
+    c = c2w2a1.adam_expected_values()
+    arguments = (c["learning_rate"], c["beta1"], c["beta2"], c["epsilon"])
+    parameters = opt.update_parameters_with_adam(
+        c["parametersi"], c["grads"], c["vi"], c["si"], c["t"], *arguments
+    )[0]
+    course_check(c["expected_parameters"], parameters)
+
+
+def test_schedule_lr_decay_notebook_expected_output():
+    c = c2w2a1.schedule_lr_decay_expected_output()
+    for epoch in ("1", "2"):
+        output = opt.schedule_lr_decay(
+            c["learning_rate"], c[f"epoch_num_{epoch}"], c["decay_rate"], c["time_interval"]
+        )
+        assert output == c[f"expected_{epoch}"]
+
+
+def test_random_mini_batches_notebook_printed_output():
+    c = c2w2a1.random_mini_batches_printed()
+    batches = opt.random_mini_batches(c["X"], c["Y"], c["mini_batch_size"])
+    assert [(X.shape, Y.shape) for X, Y in batches] == c["expected_shapes"]
+    np.testing.assert_array_almost_equal(batches[0][0][0][0:3], c["expected_sanity_check"])

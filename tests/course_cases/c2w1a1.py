@@ -47,3 +47,24 @@ def initialize_parameters_he():
     }
 
     return locals()
+
+
+# --- from Initialization.ipynb (same folder and commit): the He cell's "Expected output" ---
+
+
+def notebook_initialize_parameters_he():
+    layers_dims = [2, 4, 1]
+    expected_output = {
+        "W1": np.array(
+            [
+                [1.78862847, 0.43650985],
+                [0.09649747, -1.8634927],
+                [-0.2773882, -0.35475898],
+                [-0.08274148, -0.62700068],
+            ]
+        ),
+        "b1": np.array([[0.0], [0.0], [0.0], [0.0]]),
+        "W2": np.array([[-0.03098412, -0.33744411, -0.92904268, 0.62552248]]),
+        "b2": np.array([[0.0]]),
+    }
+    return locals()

@@ -293,3 +293,50 @@ def update_parameters_with_adam_test_case():
     grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
     return parameters, grads, v, s
+
+
+# --- from Optimization_methods.ipynb (same folder and commit): its "Expected values" and
+# "Expected output" cells and the printed output of the random_mini_batches cell ---
+
+
+def adam_expected_values():
+    """The markdown cell after update_parameters_with_adam: every row, not only row 0."""
+    parametersi, grads, vi, si = update_parameters_with_adam_test_case()
+    t, learning_rate, beta1, beta2, epsilon = 2, 0.02, 0.8, 0.888, 1e-2
+    expected_parameters = {
+        "W1": np.array(
+            [[1.63942428, -0.6268425, -0.54320974], [-1.08782943, 0.85036983, -2.2865723]]
+        ),
+        "W2": np.array(
+            [
+                [0.33356139, -0.26425199, 1.47707772],
+                [-2.04538458, -0.30744933, -0.36903141],
+                [1.14873036, -1.09256871, -0.15734651],
+            ]
+        ),
+        "b1": np.array([[1.75854357], [-0.74616067]]),
+        "b2": np.array([[-0.89228024], [0.02707193], [0.56782561]]),
+    }
+    return locals()
+
+
+def schedule_lr_decay_expected_output():
+    learning_rate = 0.5
+    epoch_num_1 = 10
+    epoch_num_2 = 100
+    decay_rate = 0.3
+    time_interval = 100
+    expected_1 = 0.5
+    expected_2 = 0.3846153846153846
+    return locals()
+
+
+def random_mini_batches_printed():
+    """random_mini_batches_test_case() of testCases.py, and what the notebook's cell printed."""
+    np.random.seed(1)
+    mini_batch_size = 64
+    X = np.random.randn(12288, 148)
+    Y = np.random.randn(1, 148) < 0.5
+    expected_shapes = [((12288, 64), (1, 64)), ((12288, 64), (1, 64)), ((12288, 20), (1, 20))]
+    expected_sanity_check = np.array([0.90085595, -0.7612069, 0.2344157])  # batches[0][0][0][0:3]
+    return locals()

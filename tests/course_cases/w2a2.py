@@ -95,3 +95,18 @@ def model():
     y_test = np.array([0, 1, 0])
 
     return locals()
+
+
+# --- from Logistic_Regression_with_a_Neural_Network_mindset.ipynb (same folder and commit):
+# the propagate cell and its "Expected output" ---
+
+
+def notebook_propagate():
+    w = np.array([[1.0], [2]])
+    b = 1.5
+    X = np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]])
+    Y = np.array([[1, 1, 0]])
+    expected_dw = np.array([[0.25071532], [-0.06604096]])
+    expected_db = -0.1250040450043965
+    expected_cost = 0.15900537707692405
+    return locals()

@@ -267,3 +267,38 @@ def predict():
     expected_output = np.array([[True, False, True]])
 
     return locals()
+
+
+# --- from Planar_data_classification_with_one_hidden_layer.ipynb and testCases_v2.py (same
+# folder and commit): the notebook's "Expected output" cells ---
+
+
+def notebook_compute_cost():
+    """testCases_v2.compute_cost_test_case() and the cell's expected ``cost = 0.69305876…``."""
+    np.random.seed(1)
+    Y_assess = np.random.randn(1, 3) > 0
+    a2 = np.array([[0.5002307, 0.49985831, 0.50023963]])
+    expected_cost = 0.6930587610394646
+    return locals()
+
+
+def notebook_nn_model_printed():
+    """nn_model_test's print_cost=True run on testCases_v2.nn_model_test_case()."""
+    np.random.seed(1)
+    X_assess = np.random.randn(2, 3)
+    Y_assess = np.random.randn(1, 3) > 0
+    expected_lines = {
+        0: "Cost after iteration 0: 0.693198",
+        1000: "Cost after iteration 1000: 0.000219",
+        2000: "Cost after iteration 2000: 0.000108",
+        8000: "Cost after iteration 8000: 0.000027",
+        9000: "Cost after iteration 9000: 0.000024",
+    }
+    return locals()
+
+
+def notebook_planar_accuracy():
+    """Section 5.2: nn_model(X, Y, n_h=4, num_iterations=10000) on the flower: Accuracy 90%."""
+    n_h, num_iterations = 4, 10000
+    expected_accuracy_percent = 90  # printed as 'Accuracy: %d' % … + '%'
+    return locals()

@@ -27,6 +27,7 @@ from chainrule.course.step_by_step import (
 )
 from chainrule.functions.losses import BCE
 from chainrule.functions.validation import as_float_matrix
+from chainrule.initializers import check_layer_dims
 
 
 def initialize_parameters_deep_application(layer_dims: Sequence[int]) -> Parameters:
@@ -35,6 +36,7 @@ def initialize_parameters_deep_application(layer_dims: Sequence[int]) -> Paramet
     (The step-by-step exercise's version seeds 3 and scales by 0.01;
     ``L_layer_model``'s expected values assume this one.)
     """
+    layer_dims = check_layer_dims(layer_dims)
     np.random.seed(1)
     parameters: Parameters = {}
     for l in range(1, len(layer_dims)):

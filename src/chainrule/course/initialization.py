@@ -15,9 +15,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from chainrule.course.common import Parameters
+from chainrule.initializers import check_layer_dims
 
 
 def _layers(layers_dims: Sequence[int], W: Callable[[int, int], np.ndarray]) -> Parameters:
+    layers_dims = check_layer_dims(layers_dims)
     parameters: Parameters = {}
     for l in range(1, len(layers_dims)):
         n, n_prev = layers_dims[l], layers_dims[l - 1]

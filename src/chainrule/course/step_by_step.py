@@ -35,6 +35,7 @@ from chainrule.functions.losses import BCE, Loss
 from chainrule.functions.losses import loss as lookup_loss
 from chainrule.functions.pairs import warn_if_not_finite
 from chainrule.functions.validation import as_float_matrix
+from chainrule.initializers import check_layer_dims
 from chainrule.shapes import check_delta, check_linear
 
 LinearCache = tuple[Array, Array, Array]
@@ -63,6 +64,7 @@ def initialize_parameters_deep(layer_dims: Sequence[int]) -> Parameters:
     chainrule's own :func:`chainrule.initializers.initialize` draws from
     ``numpy.random.default_rng`` instead of the global generator.)
     """
+    layer_dims = check_layer_dims(layer_dims)
     np.random.seed(3)
     parameters: Parameters = {}
     for l in range(1, len(layer_dims)):

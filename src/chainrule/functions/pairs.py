@@ -195,8 +195,7 @@ def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | No
     return pair if fused is not False else None
 
 
-def warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
-    """Warn (NumericalWarning) when ``result`` has NaN or inf entries, naming the likely cause."""
+def _warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
     if np.isfinite(result).all():
         return
     if all(math.isinf(end) for end in L.domain):
@@ -223,6 +222,11 @@ def warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None
     )
 
 
+def warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
+    """Warn (NumericalWarning) when ``result`` has NaN or inf entries, naming the likely cause."""
+    _warn_if_not_finite(result, what, g, L)
+
+
 def generic_output_delta(
     Z: Array, A: Array, Y: Array, g: Activation, L: Loss
 ) -> tuple[Array, Array]:
@@ -230,7 +234,7 @@ def generic_output_delta(
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         dA = L.gradient(A, Y)
         dZ = g.backward(dA, Z, A)
-    warn_if_not_finite(dZ, "dZ[L]", g, L)
+    _warn_if_not_finite(dZ, "dZ[L]", g, L)
     return dA, dZ
 
 
@@ -293,7 +297,7 @@ def per_example_cost(Z: Array, Y: Array, g: Activation, L: Loss, fused: bool | N
     L._check_outputs(A)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         losses = L.elementwise(A, Y).sum(axis=0, keepdims=True)
-    warn_if_not_finite(losses, "the cost", g, L)
+    _warn_if_not_finite(losses, "the cost", g, L)
     return losses
 
 
