@@ -1,4 +1,4 @@
-# ruff: noqa: NPY002, N802, N803, N806  (written as learners write them: the course's names)
+# ruff: noqa: NPY002, RUF059  (written as learners write them: the course's names and style)
 """Learners' implementations of course functions, for the checker's tests.
 
 ``CORRECT`` holds, per function, the plain solution a learner writes from
@@ -409,8 +409,19 @@ def _dropout_backward(X, Y, cache, keep_prob, mask=None, relu_prime_from=None, m
     dZ1 = np.multiply(dA1, np.int64((A1 if relu_prime_from is None else Z1) > 0))
     dW1 = scale * np.dot(dZ1, X.T)
     db1 = scale * np.sum(dZ1, axis=1, keepdims=True)
-    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
-            "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+    return {
+        "dZ3": dZ3,
+        "dW3": dW3,
+        "db3": db3,
+        "dA2": dA2,
+        "dZ2": dZ2,
+        "dW2": dW2,
+        "db2": db2,
+        "dA1": dA1,
+        "dZ1": dZ1,
+        "dW1": dW1,
+        "db1": db1,
+    }
 
 
 @named("backward_propagation_with_dropout")
@@ -476,41 +487,48 @@ def _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, **mi
 
 
 @named("update_parameters_with_adam")
-def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9,
-                                beta2=0.999, epsilon=1e-8):
+def update_parameters_with_adam(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
     return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
 
 
 @named("update_parameters_with_adam")
-def adam_no_correction(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
-                       epsilon=1e-8):
-    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon,
-                 no_correction=True)
+def adam_no_correction(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
+    return _adam(
+        parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, no_correction=True
+    )
 
 
 @named("update_parameters_with_adam")
-def adam_no_square(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
-                   epsilon=1e-8):
+def adam_no_square(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
     return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, no_square=True)
 
 
 @named("update_parameters_with_adam")
-def adam_swapped_outputs(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
-                         epsilon=1e-8):
+def adam_swapped_outputs(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
     return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, swap=True)
 
 
 @named("update_parameters_with_adam")
-def adam_mutates(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
-                 epsilon=1e-8):
+def adam_mutates(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
     result = _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
     v.update(result[1])  # writes into the caller's dict
     return result
 
 
 @named("update_parameters_with_adam")
-def adam_raises(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
-                epsilon=1e-8):
+def adam_raises(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
     L = len(parameters) // 2
     for l in range(L):  # l from 0: "dW0" does not exist
         v["dW" + str(l)] = beta1 * v["dW" + str(l)] + (1 - beta1) * grads["dW" + str(l)]
@@ -518,19 +536,10 @@ def adam_raises(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2
 
 
 @named("update_parameters_with_adam")
-def adam_epsilon_inside(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
-                        epsilon=1e-8):
-    new_v, new_s, v_hat, s_hat, params = {}, {}, {}, {}, dict(parameters)
-    for key in parameters:
-        g = grads["d" + key]
-        new_v["d" + key] = beta1 * v["d" + key] + (1 - beta1) * g
-        new_s["d" + key] = beta2 * s["d" + key] + (1 - beta2) * g**2
-        v_hat["d" + key] = new_v["d" + key] / (1 - beta1**t)
-        s_hat["d" + key] = new_s["d" + key] / (1 - beta2**t)
-        params[key] = parameters[key] - learning_rate * v_hat["d" + key] / np.sqrt(
-            s_hat["d" + key] + epsilon * 1e6
-        )
-    return params, new_v, new_s, v_hat, s_hat
+def adam_ascent(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
+    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, ascent=True)
 
 
 # --- random_mini_batches ------------------------------------------------------------
@@ -545,7 +554,9 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     shuffled_Y = Y[:, permutation].reshape((1, m))
     batches = []
     for k in range(0, m, mini_batch_size):
-        batches.append((shuffled_X[:, k : k + mini_batch_size], shuffled_Y[:, k : k + mini_batch_size]))
+        batches.append(
+            (shuffled_X[:, k : k + mini_batch_size], shuffled_Y[:, k : k + mini_batch_size])
+        )
     return batches
 
 
@@ -553,15 +564,22 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
 def rmb_no_seed(X, Y, mini_batch_size=64, seed=0):
     m = X.shape[1]
     permutation = np.random.default_rng().permutation(m)
-    return [(X[:, permutation][:, k : k + mini_batch_size], Y[:, permutation][:, k : k + mini_batch_size])
-            for k in range(0, m, mini_batch_size)]
+    return [
+        (
+            X[:, permutation][:, k : k + mini_batch_size],
+            Y[:, permutation][:, k : k + mini_batch_size],
+        )
+        for k in range(0, m, mini_batch_size)
+    ]
 
 
 @named("random_mini_batches")
 def rmb_no_shuffle(X, Y, mini_batch_size=64, seed=0):
     m = X.shape[1]
-    return [(X[:, k : k + mini_batch_size], Y[:, k : k + mini_batch_size])
-            for k in range(0, m, mini_batch_size)]
+    return [
+        (X[:, k : k + mini_batch_size], Y[:, k : k + mini_batch_size])
+        for k in range(0, m, mini_batch_size)
+    ]
 
 
 @named("random_mini_batches")
@@ -603,9 +621,14 @@ def initialize_parameters_deep(layer_dims):
 @named("initialize_parameters_deep")
 def ipd_no_seed(layer_dims):
     rng = np.random.default_rng(3)
-    return {key: value for l in range(1, len(layer_dims)) for key, value in (
-        ("W" + str(l), rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * 0.01),
-        ("b" + str(l), np.zeros((layer_dims[l], 1))))}
+    return {
+        key: value
+        for l in range(1, len(layer_dims))
+        for key, value in (
+            ("W" + str(l), rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * 0.01),
+            ("b" + str(l), np.zeros((layer_dims[l], 1))),
+        )
+    }
 
 
 @named("initialize_parameters_deep")
@@ -707,7 +730,7 @@ PLANTED = [
     (adam_swapped_outputs, None, "cache"),
     (adam_mutates, None, "mutates input"),
     (adam_raises, None, "exception"),
-    (adam_epsilon_inside, None, "epsilon"),
+    (adam_ascent, None, "sign"),
     (rmb_no_seed, None, "random state"),
     (rmb_no_shuffle, None, "random state"),
     (rmb_drops_last, None, "shape"),

@@ -27,6 +27,7 @@ from chainrule.course import (
     planar,
     regularization,
 )
+from chainrule.course.checking import CheckReport, check
 from chainrule.course.deep import (
     L_layer_model,
     L_model_backward,
@@ -49,9 +50,11 @@ from chainrule.course.deep import (
 )
 
 __all__ = [
+    "CheckReport",
     "L_layer_model",
     "L_model_backward",
     "L_model_forward",
+    "check",
     "compute_cost",
     "deep",
     "gradient_checking",

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import re
 import traceback
-from pathlib import Path
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np

@@ -54,6 +54,14 @@ CAUSES: dict[str, tuple[str, str]] = {
         "g' is left out of dZ",
         "dZ[l] = dA[l] ⊙ g'(Z[l]): multiply by the activation's derivative",
     ),
+    "mask": (
+        "the dropout mask D[l] is not applied to dA[l] (or applied where it does not belong)",
+        "backward uses the forward pass's masks: dA[l] = dA[l] ⊙ D[l] / keep_prob",
+    ),
+    "epsilon": (
+        "ε is added in the wrong place",
+        "Adam divides by √ŝ + ε: ε outside the square root",
+    ),
     "cache": (
         "a cache holds the wrong arrays, or them in another order",
         "linear_cache = (A_prev, W, b) and cache = (linear_cache, Z), in that order",

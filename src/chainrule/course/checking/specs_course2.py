@@ -147,7 +147,11 @@ def _adam_case(rng: np.random.Generator, edge: str | None) -> Case:
 
 
 def _adam(
-    case: tuple[Any, ...], correct: bool = True, square: bool = True, eps_inside: bool = False
+    case: tuple[Any, ...],
+    correct: bool = True,
+    square: bool = True,
+    eps_inside: bool = False,
+    ascent: bool = False,
 ) -> tuple[Any, ...]:
     parameters, grads, v, s, t, lr, beta1, beta2, epsilon = case
     new_p, new_v, new_s, v_hat, s_hat = {}, {}, {}, {}, {}
@@ -162,7 +166,7 @@ def _adam(
             if eps_inside
             else np.sqrt(s_hat[f"d{key}"]) + epsilon
         )
-        new_p[key] = value - lr * v_hat[f"d{key}"] / root
+        new_p[key] = value + (1 if ascent else -1) * lr * v_hat[f"d{key}"] / root
     return new_p, new_v, new_s, v_hat, s_hat
 
 
@@ -301,6 +305,7 @@ SPECS = (
             ("scale", lambda *case: _adam(case, correct=False)),
             ("elementwise", lambda *case: _adam(case, square=False)),
             ("epsilon", lambda *case: _adam(case, eps_inside=True)),
+            ("sign", lambda *case: _adam(case, ascent=True)),
         ),
         formulas=ADAM,
     ),
