@@ -744,3 +744,267 @@ PLANTED = [
     (ipd_from_zero, None, "layer offset"),
     (ipd_negative_scale, None, "sign"),
 ]
+
+
+# --- correct, written differently -------------------------------------------------
+
+
+@named("linear_backward")
+def lb_matmul(dZ, cache):
+    A_prev, W, b = cache
+    return W.T @ dZ, dZ @ A_prev.T / A_prev.shape[1], dZ.mean(axis=1, keepdims=True)
+
+
+@named("linear_backward")
+def lb_einsum(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.einsum("ik,jk->ij", dZ, A_prev) / m
+    return np.einsum("ji,jk->ik", W, dZ), dW, np.einsum("ik->i", dZ)[:, None] / m
+
+
+@named("linear_backward")
+def lb_loops(dZ, cache):
+    A_prev, W, b = cache
+    n, m = dZ.shape
+    dW = np.zeros(W.shape)
+    db = np.zeros((n, 1))
+    for k in range(m):
+        dW += np.outer(dZ[:, k], A_prev[:, k])
+        db[:, 0] += dZ[:, k]
+    return W.T.dot(dZ), dW / m, db / m
+
+
+@named("linear_activation_backward")
+def lab_where(dA, cache, activation):
+    linear_cache, Z = cache
+    if activation == "relu":
+        dZ = np.where(Z > 0, dA, 0.0)
+    else:
+        s = (1 + np.tanh(Z / 2)) / 2  # σ(z) written through tanh
+        dZ = dA * s * (1 - s)
+    return lb_matmul(dZ, linear_cache)
+
+
+@named("L_model_backward")
+def lmb_matmul(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    Y = Y.reshape(AL.shape)
+    dA = (1 - Y) / (1 - AL) - Y / AL
+    for l in range(L, 0, -1):
+        linear_cache, Z = caches[l - 1]
+        dZ = dA * sigmoid(Z) * (1 - sigmoid(Z)) if l == L else dA * (Z > 0)
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = lb_matmul(dZ, linear_cache)
+        grads[f"dA{l - 1}"] = dA
+    return grads
+
+
+@named("backward_propagation")
+def bp_matmul(parameters, cache, X, Y):
+    dZ2 = cache["A2"] - Y
+    dZ1 = parameters["W2"].T @ dZ2 * (1 - cache["A1"] ** 2)
+    return {
+        "dW1": dZ1 @ X.T / X.shape[1],
+        "db1": dZ1.mean(axis=1, keepdims=True),
+        "dW2": dZ2 @ cache["A1"].T / X.shape[1],
+        "db2": dZ2.mean(axis=1, keepdims=True),
+    }
+
+
+@named("backward_propagation")
+def bp_einsum(parameters, cache, X, Y):
+    m = X.shape[1]
+    dZ2 = cache["A2"] - Y
+    dZ1 = np.einsum("hk,km->hm", parameters["W2"].T, dZ2) * (1 - cache["A1"] * cache["A1"])
+    return {
+        "dW1": np.einsum("hm,xm->hx", dZ1, X) / m,
+        "db1": dZ1.sum(1, keepdims=True) / m,
+        "dW2": np.einsum("km,hm->kh", dZ2, cache["A1"]) / m,
+        "db2": dZ2.sum(1, keepdims=True) / m,
+    }
+
+
+@named("propagate")
+def propagate_mean(w, b, X, Y):
+    A = sigmoid(w.T @ X + b)
+    cost = float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+    return {"dw": X @ (A - Y).T / X.shape[1], "db": float(np.mean(A - Y))}, cost
+
+
+@named("propagate")
+def propagate_loop(w, b, X, Y):
+    n, m = X.shape
+    dw, db, cost = np.zeros((n, 1)), 0.0, 0.0
+    for i in range(m):
+        a = sigmoid(float(w[:, 0] @ X[:, i]) + b)
+        y = Y[0, i]
+        cost -= y * np.log(a) + (1 - y) * np.log(1 - a)
+        dw[:, 0] += X[:, i] * (a - y)
+        db += a - y
+    return {"dw": dw / m, "db": db / m}, np.array(cost / m)
+
+
+@named("compute_cost_with_regularization")
+def ccr_norm(A3, Y, parameters, lambd):
+    m = Y.shape[1]
+    cross = -np.mean(Y * np.log(A3) + (1 - Y) * np.log(1 - A3))
+    l2 = sum(np.linalg.norm(parameters[f"W{l}"], "fro") ** 2 for l in (1, 2, 3))
+    return cross + lambd * l2 / (2 * m)
+
+
+@named("compute_cost_with_regularization")
+def ccr_products(A3, Y, parameters, lambd):
+    m = Y.shape[1]
+    cross = -(np.dot(Y, np.log(A3).T) + np.dot(1 - Y, np.log(1 - A3).T)) / m
+    l2 = sum(float((parameters[f"W{l}"] * parameters[f"W{l}"]).sum()) for l in (1, 2, 3))
+    return float(np.squeeze(cross)) + lambd / (2 * m) * l2
+
+
+@named("backward_propagation_with_dropout")
+def bpd_matmul(X, Y, cache, keep_prob):
+    (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    m = X.shape[1]
+    grads = {"dZ3": A3 - Y}
+    grads["dW3"], grads["db3"] = grads["dZ3"] @ A2.T / m, grads["dZ3"].sum(1, keepdims=True) / m
+    grads["dA2"] = np.where(D2, W3.T @ grads["dZ3"], 0.0) / keep_prob
+    grads["dZ2"] = np.where(A2 > 0, grads["dA2"], 0.0)
+    grads["dW2"], grads["db2"] = grads["dZ2"] @ A1.T / m, grads["dZ2"].sum(1, keepdims=True) / m
+    grads["dA1"] = np.where(D1, W2.T @ grads["dZ2"], 0.0) / keep_prob
+    grads["dZ1"] = np.where(A1 > 0, grads["dA1"], 0.0)
+    grads["dW1"], grads["db1"] = grads["dZ1"] @ X.T / m, grads["dZ1"].sum(1, keepdims=True) / m
+    return grads
+
+
+@named("update_parameters_with_adam")
+def adam_in_place_on_copies(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
+    import copy
+
+    parameters, v, s = copy.deepcopy(parameters), copy.deepcopy(v), copy.deepcopy(s)
+    v_corrected, s_corrected = {}, {}
+    for key in parameters:
+        g = grads["d" + key]
+        v["d" + key] *= beta1
+        v["d" + key] += (1 - beta1) * g
+        s["d" + key] *= beta2
+        s["d" + key] += (1 - beta2) * np.square(g)
+        v_corrected["d" + key] = v["d" + key] / (1 - np.power(beta1, t))
+        s_corrected["d" + key] = s["d" + key] / (1 - np.power(beta2, t))
+        parameters[key] -= (
+            learning_rate * v_corrected["d" + key] / (np.sqrt(s_corrected["d" + key]) + epsilon)
+        )
+    return parameters, v, s, v_corrected, s_corrected
+
+
+@named("random_mini_batches")
+def rmb_course_style(X, Y, mini_batch_size=64, seed=0):
+    import math
+
+    np.random.seed(seed)
+    m = X.shape[1]
+    permutation = list(np.random.permutation(m))
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation].reshape((1, m))
+    batches = []
+    complete = math.floor(m / mini_batch_size)
+    for k in range(complete):
+        cols = slice(k * mini_batch_size, (k + 1) * mini_batch_size)
+        batches.append((shuffled_X[:, cols], shuffled_Y[:, cols]))
+    if m % mini_batch_size != 0:
+        batches.append(
+            (
+                shuffled_X[:, complete * mini_batch_size :],
+                shuffled_Y[:, complete * mini_batch_size :],
+            )
+        )
+    return batches
+
+
+@named("initialize_parameters_deep")
+def ipd_shapes(layer_dims):
+    np.random.seed(3)
+    params = {}
+    for l, (n, n_prev) in enumerate(zip(layer_dims[1:], layer_dims[:-1], strict=True), start=1):
+        params[f"W{l}"] = np.random.randn(*(n, n_prev)) / 100
+        params[f"b{l}"] = np.zeros(shape=(n, 1))
+    return params
+
+
+@named("linear_forward")
+def lf_matmul(A, W, b):
+    return W @ A + b, (A, W, b)
+
+
+@named("compute_cost")
+def cc_dot(AL, Y):
+    m = Y.shape[1]
+    cost = -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
+    return np.squeeze(cost)
+
+
+@named("update_parameters")
+def up_copies(params, grads, learning_rate):
+    import copy
+
+    parameters = copy.deepcopy(params)
+    for key in parameters:
+        parameters[key] -= learning_rate * grads["d" + key]
+    return parameters
+
+
+@named("L_model_forward")
+def lmf_matmul(X, parameters):
+    caches, A, L = [], X, len(parameters) // 2
+    for l in range(1, L + 1):
+        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
+        Z = W @ A + b
+        caches.append(((A, W, b), Z))
+        A = sigmoid(Z) if l == L else np.maximum(Z, 0)
+    return A, caches
+
+
+@named("relu_backward")
+def rb_mask(dA, cache):
+    return dA * (cache > 0)
+
+
+@named("sigmoid_backward")
+def sb_tanh(dA, cache):
+    s = 0.5 * (1 + np.tanh(0.5 * cache))
+    return dA * s * (1 - s)
+
+
+@named("update_parameters_with_momentum")
+def momentum_loop(parameters, grads, v, beta, learning_rate):
+    new_params, new_v = {}, {}
+    for key, value in parameters.items():
+        new_v["d" + key] = beta * v["d" + key] + (1 - beta) * grads["d" + key]
+        new_params[key] = value - learning_rate * new_v["d" + key]
+    return new_params, new_v
+
+
+ALTERNATIVES = [
+    (lb_matmul, None),
+    (lb_einsum, None),
+    (lb_loops, None),
+    (lab_where, None),
+    (lmb_matmul, None),
+    (bp_matmul, "planar"),
+    (bp_einsum, "planar"),
+    (propagate_mean, None),
+    (propagate_loop, None),
+    (ccr_norm, None),
+    (ccr_products, None),
+    (bpd_matmul, None),
+    (adam_in_place_on_copies, None),
+    (rmb_course_style, None),
+    (ipd_shapes, None),
+    (lf_matmul, None),
+    (cc_dot, "deep"),
+    (up_copies, "deep"),
+    (lmf_matmul, None),
+    (rb_mask, None),
+    (sb_tanh, None),
+    (momentum_loop, None),
+]

@@ -24,6 +24,7 @@ def test_every_assignment_has_a_page():
         "regularization",
         "gradient_checking",
         "optimization",
+        "check",
     }
 
 

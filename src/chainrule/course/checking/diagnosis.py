@@ -55,8 +55,9 @@ class Finding:
 
 
 def _layer_shifted(path: str, step: int) -> str | None:
-    """``dW2`` → ``dW3`` for step 1 (the last number in the path); None without a number."""
-    match = list(re.finditer(r"\d+", path))
+    """``dW2`` → ``dW3`` for step 1: the last layer number written after a letter in the
+    path (a key such as ``W1``, ``dA0``); None when there is none (tuple indices are not layers)."""
+    match = list(re.finditer(r"(?<=[A-Za-z])\d+", path))
     if not match:
         return None
     last = match[-1]
