@@ -78,7 +78,7 @@ def test_course_backward_equals_the_network_generic_route():
         np.testing.assert_allclose(value, net_grads[key], rtol=1e-12, atol=1e-14)
 
 
-def test_initialize_parameters_deep_shapes_and_scale():
+def test_initialize_parameters_deep_seeds_the_global_generator_as_the_course():
     parameters = course.initialize_parameters_deep([5, 4, 3])
     assert {key: value.shape for key, value in parameters.items()} == {
         "W1": (4, 5),
@@ -86,7 +86,10 @@ def test_initialize_parameters_deep_shapes_and_scale():
         "W2": (3, 4),
         "b2": (3, 1),
     }
-    assert np.abs(parameters["W1"]).max() < 0.05
+    # The exercise: np.random.seed(3), then randn(n_l, n_{l-1}) * 0.01 layer by layer.
+    draws = np.random.RandomState(3)
+    np.testing.assert_array_equal(parameters["W1"], draws.randn(4, 5) * 0.01)
+    np.testing.assert_array_equal(parameters["W2"], draws.randn(3, 4) * 0.01)
     assert not parameters["b2"].any()
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from chainrule._version import __version__
+from chainrule.adapters.cli.check import register as register_check_command
 from chainrule.adapters.cli.training import register as register_training_commands
 from chainrule.adapters.cli.training import user_errors
 from chainrule.tools import datasets
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 console = Console()
 register_training_commands(app)
+register_check_command(app)
 
 
 def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) -> float:
