@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 
@@ -317,3 +318,54 @@ def test_the_finiteness_check_agrees_with_isfinite_in_every_layout(dtype, layout
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert _all_finite(X) == bool(np.isfinite(X).all()), (trial, X)
+
+
+# --- one validator per setting, named as the caller spells it ------------------------
+
+
+def test_a_dtype_other_than_float32_or_float64_is_both_a_type_and_a_value_error():
+    from chainrule.base.checks import check_float_dtype
+
+    for dtype, shown in ((np.float16, "float16"), ("nope", "'nope'"), ("int64", "'int64'")):
+        with pytest.raises(
+            TypeError, match=re.escape(f"--dtype must be float32 or float64, got {shown}")
+        ):
+            check_float_dtype(dtype, "--dtype")
+        with pytest.raises(ValueError):
+            check_float_dtype(dtype)
+    assert (
+        check_float_dtype("float32") == np.float32 and check_float_dtype(np.float64) == np.float64
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: c.check_layer_sizes([3, 0], "--layers"), "--layers must be positive integers"),
+        (lambda c: c.check_layer_sizes([3, True], "sizes"), "sizes must be positive integers"),
+        (
+            lambda c: c.check_layer_sizes([3], "layer_dims", at_least=2),
+            "layer_dims must be at least 2 positive integers",
+        ),
+        (lambda c: c.check_learning_rate(math.inf, "--lr"), "--lr must be finite and > 0"),
+        (lambda c: c.check_l2(math.nan, "alpha"), "alpha (λ) must be a finite number ≥ 0"),
+        (lambda c: c.check_fraction(1.0, "share"), "share must be in (0, 1); got 1.0"),
+        (lambda c: c.check_fraction(0, "keep", closed=(False, True)), "keep must be in (0, 1]"),
+        (lambda c: c.check_seed(2**32, "--seed"), "--seed must be an integer in [0, 4294967295]"),
+        (lambda c: c.check_seed(-1, "seed", maximum=None), "seed must be an integer ≥ 0"),
+    ],
+)
+def test_each_validator_names_the_setting_as_its_caller_spells_it(call, message):
+    from chainrule.base import checks
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call(checks)
+
+
+def test_the_validators_accept_numpy_numbers_and_return_python_ones():
+    from chainrule.base import checks
+
+    assert checks.check_layer_sizes(np.array([3, 2]), "sizes") == [3, 2]
+    assert type(checks.check_learning_rate(np.float32(0.5))) is float
+    assert checks.check_fraction(0, "dropout", closed=(True, False)) == 0.0
+    assert checks.check_seed(np.int64(7)) == 7

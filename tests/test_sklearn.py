@@ -125,14 +125,15 @@ def test_rows_reach_the_network_as_a_transposed_view(monkeypatch):
     X, y = make_classification(60, 5, random_state=0)
     X = np.ascontiguousarray(X)
     seen = []
-    original_fit = Network.fit
+    original_check_input = Network.check_input
 
-    def spy_fit(self, A0, Y, *args, **kwargs):
+    def spy_check_input(self, A0, *args, **kwargs):  # training starts by checking A[0]
         seen.append(A0)
-        return original_fit(self, A0, Y, *args, **kwargs)
+        return original_check_input(self, A0, *args, **kwargs)
 
-    monkeypatch.setattr(Network, "fit", spy_fit)
+    monkeypatch.setattr(Network, "check_input", spy_check_input)
     clf = NetworkClassifier((4,), epochs=2, random_state=0).fit(X, y)
+    monkeypatch.undo()
     assert seen[0].shape == (5, 60) and np.shares_memory(seen[0], X)
 
     original_forward = clf.network_.forward
@@ -432,7 +433,8 @@ def test_custom_functions_fit_but_do_not_pickle():
     X, y = make_classification(40, 4, random_state=0)
     cube = cr.Activation("cube", lambda Z: Z**3, lambda Z, A: 3 * Z**2, lambda sp, z: z**3)
     clf = NetworkClassifier((3,), activation=cube, epochs=2, random_state=0).fit(X, y)
-    with pytest.raises(TypeError, match="custom function 'cube'"):
+    # Only catalog entries and formula entries travel by name or text; Python code does not.
+    with pytest.raises((TypeError, ValueError), match="'cube' is a custom activation"):
         pickle.dumps(clf)
 
 
@@ -541,3 +543,56 @@ def test_accuracy_within_one_point_of_mlp_classifier(load):
         theirs_score = cross_val_score(theirs, X, y, cv=cv).mean()
     print(f"{load.__name__}: NetworkClassifier {ours_score:.4f}, MLPClassifier {theirs_score:.4f}")
     assert abs(ours_score - theirs_score) <= 0.01, (ours_score, theirs_score)
+
+
+# --- the shared validators and FitOptions --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "message"),
+    [
+        ({"dtype": np.float16}, ValueError, "dtype must be float32 or float64, got float16"),
+        ({"hidden_layer_sizes": (4, 0)}, ValueError, "hidden_layer_sizes must be positive"),
+        ({"random_state": -1}, ValueError, "random_state must be an integer in [0, 4294967295]"),
+        ({"learning_rate": -0.1}, ValueError, "learning_rate must be finite and > 0"),
+        ({"l2": -1.0}, ValueError, "l2 (λ) must be a finite number ≥ 0"),
+        ({"keep_prob": 1.5}, ValueError, "keep_prob must be in (0, 1]"),
+    ],
+)
+def test_bad_hyperparameters_are_refused_by_the_librarys_validators(params, error, message):
+    import re
+
+    X, y = make_classification(30, 4, random_state=0)
+    with pytest.raises(error, match=re.escape(message)):
+        NetworkClassifier(
+            **{"hidden_layer_sizes": (3,), "epochs": 1, "random_state": 0, **params}
+        ).fit(X, y)
+
+
+def test_the_hyperparameters_reach_fit_as_fit_options(monkeypatch):
+    from chainrule.adapters import estimator_base
+
+    seen = []
+    original = estimator_base.train
+
+    def spy(network, X, Y, options):
+        seen.append(options)
+        return original(network, X, Y, options)
+
+    monkeypatch.setattr(estimator_base, "train", spy)
+    X, y = make_classification(50, 4, random_state=0)
+    settings = {"epochs": 3, "learning_rate": 0.02, "batch_size": 7, "l2": 0.5, "keep_prob": 0.9}
+    NetworkClassifier((4,), optimizer="momentum", random_state=0, **settings).fit(X, y)
+    (options,) = seen
+    for name, value in settings.items():
+        assert getattr(options, name) == value
+    assert options.optimizer == "momentum" and options.verbose == 0
+    assert options.validation is None and options.early_stopping is None
+
+
+def test_every_task_defaults_to_a_natural_pair():
+    from chainrule.functions.pairs import TASK_PAIRS, natural_pair
+
+    assert set(TASK_PAIRS) == {"binary", "multiclass", "multilabel", "regression"}
+    for g, L in TASK_PAIRS.values():
+        assert natural_pair(g, L) is not None

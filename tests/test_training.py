@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -367,3 +368,74 @@ def test_the_progress_bar_is_silent_when_output_is_not_a_terminal(capsys, monkey
     assert "3/3" in shown and "cost" in shown and "accuracy" in shown
     cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=0)
     assert capsys.readouterr().out == ""
+
+
+# --- FitOptions: the options defined once ------------------------------------------------
+
+
+def test_network_fit_spells_out_exactly_the_fields_of_fit_options():
+    import dataclasses
+    import inspect
+
+    from chainrule.training.options import FitOptions
+
+    parameters = inspect.signature(cr.Network.fit).parameters
+    exposed = {name: p.default for name, p in parameters.items() if name not in ("self", "X", "Y")}
+    exposed.pop("record")  # Network's own: the per-layer statistics of inspect
+    fields = {
+        field.name: (
+            inspect.Parameter.empty if field.default is dataclasses.MISSING else field.default
+        )
+        for field in dataclasses.fields(FitOptions)
+    }
+    assert list(exposed) == list(fields)
+    assert exposed == fields
+
+
+def test_checked_fit_options_are_canonical_and_checking_again_changes_nothing():
+    from chainrule.training.options import FitOptions
+
+    options = FitOptions(np.int64(3), 0.1, batch_size=np.int32(4), l2=1, early_stopping=2)
+    checked = options.checked()
+    assert type(checked.epochs) is int and type(checked.l2) is float
+    assert checked.learning_rate == cr.schedules.Schedule(0.1)
+    assert checked.early_stopping == cr.EarlyStopping(patience=2)
+    assert checked.callbacks == ()
+    again = checked.checked()
+    for name in ("epochs", "learning_rate", "batch_size", "l2", "early_stopping", "callbacks"):
+        assert getattr(again, name) == getattr(checked, name)
+    assert type(options.epochs) is np.int64  # a new object: the options checked stay as given
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"epochs": 1.5}, "--epochs must be an integer ≥ 0"),
+        ({"learning_rate": 0.0}, "--lr must be finite and > 0"),
+        ({"batch_size": 0}, "batch_size must be a positive integer"),
+        ({"l2": -1.0}, "l2 (λ) must be a finite number ≥ 0"),
+        ({"validation": 1.5}, "validation as a fraction must be in (0, 1)"),
+        ({"validation": (1, 2, 3)}, "validation must be an (X, Y) pair"),
+        ({"seed": -1}, "seed must be an integer ≥ 0"),
+        ({"optimizer": "nesterov"}, "unknown optimizer 'nesterov'"),
+        ({"early_stopping": 0}, "patience must be a positive integer"),
+    ],
+)
+def test_fit_options_are_checked_under_the_callers_names(changes, message):
+    from chainrule.training.options import FitOptions
+
+    options = FitOptions(**{"epochs": 1, "learning_rate": 0.1, **changes})
+    with pytest.raises(ValueError, match=re.escape(message)):
+        options.checked({"epochs": "--epochs", "learning_rate": "--lr"})
+
+
+def test_a_bad_option_leaves_the_network_untouched():
+    X, Y = _blobs(20)
+    net = cr.Network([3, 2, 1], seed=0)
+    before = {name: value.copy() for name, value in net.params.items()}
+    for bad in ({"l2": -1.0}, {"keep_prob": 0.0}, {"seed": -3}, {"validation": 1.0}):
+        with pytest.raises(ValueError):
+            net.fit(X, Y, epochs=1, learning_rate=0.1, verbose=0, **bad)
+    assert net.optimizer is None and net.rng is None and net.epochs_trained == 0
+    for name, value in before.items():
+        np.testing.assert_array_equal(net.params[name], value)

@@ -9,7 +9,8 @@ targets are laid out as Y of shape (n_L, m) once, before training::
     X (m, n_x)  ──validate_data──►  X.T (n_x, m)  ──Network──►  A[L] (n_L, m)  ──►  A[L].T
 
 The task picks the output layer when ``output`` and ``loss`` are None (the
-natural pair: dZ[L] = c·(A[L] − Y), fused from the logits):
+natural pair of :data:`chainrule.functions.pairs.TASK_PAIRS`: dZ[L] = c·(A[L] − Y),
+fused from the logits):
 
 ====================  ==========  =========  ======  =================================
 task                  output g    loss L     n_L     targets Y (n_L, m)
@@ -33,57 +34,41 @@ the decision threshold is the midpoint of the two codes, which is where bce
 (0.5) and hinge (0) put it and what a regression loss on the codes implies.
 
 Sample weights give the weighted cost J = Σᵢ wᵢ·Lᵢ / Σᵢ wᵢ on each mini-batch
-(the L2 term is unchanged); see :meth:`chainrule.Network.fit`.
+(the L2 term is unchanged); see :class:`chainrule.training.options.FitOptions`.
+
+The shared hyperparameters and training are in
+:mod:`chainrule.adapters.estimator_base`; the checks of the data and the
+targets in :mod:`chainrule.adapters.estimator_data`.
 """
 
 from __future__ import annotations
 
-import copy
-import numbers
-from abc import ABCMeta, abstractmethod
-from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import logsumexp
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.model_selection import train_test_split
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import (
-    check_classification_targets,
-    type_of_target,
-    unique_labels,
-)
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.multiclass import unique_labels
+from sklearn.utils.validation import column_or_1d
 
-from chainrule.base.checks import is_integer
-from chainrule.functions.activations import CATALOG as ACTIVATIONS
+from chainrule.adapters.estimator_base import NetworkEstimator
+from chainrule.adapters.estimator_data import (
+    CLASSIFICATION_TASKS,
+    Array,
+    Targets,
+    check_known_labels,
+    check_weighted_classes,
+    classification_kind,
+)
 from chainrule.functions.activations import SIGMOID, SOFTMAX, Activation, log_softmax
-from chainrule.functions.activations import activation as lookup_activation
-from chainrule.functions.losses import CATALOG as LOSSES
 from chainrule.functions.losses import HINGE, Loss
-from chainrule.functions.losses import loss as lookup_loss
-from chainrule.functions.pairs import choose_route, complete_pair
-from chainrule.tools.network import Network
+from chainrule.functions.pairs import TASK_PAIRS, complete_pair
 
-Array = NDArray[np.floating[Any]]
-
-#: The share of the training rows held out when early_stopping=True, and the
-#: epochs without improvement of the validation cost it waits for (scikit-learn's
-#: MLP defaults).
-VALIDATION_FRACTION = 0.1
-PATIENCE = 10
-
-#: Largest seed drawn from random_state for the network's initialization and shuffling.
-_SEED_BOUND = 2**31 - 1
+__all__ = ["NetworkClassifier", "NetworkRegressor"]
 
 
 def _log_sigmoid(Z: Array) -> Array:
@@ -98,315 +83,6 @@ _LOG_PROBABILITY: dict[Activation, Callable[[Array], Array]] = {
 }
 
 
-# --- hyperparameters -----------------------------------------------------------
-
-
-def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
-    sizes = (
-        [hidden_layer_sizes]
-        if isinstance(hidden_layer_sizes, numbers.Integral)
-        else list(hidden_layer_sizes)
-    )
-    if any(not is_integer(n) or n < 1 for n in sizes):
-        raise ValueError(
-            f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}"
-        )
-    return [int(n) for n in sizes]
-
-
-def _batch_size(batch_size: Any, m: int) -> Any:
-    """'auto' is min(200, m), as in scikit-learn's MLP; Network.fit checks any other value."""
-    return min(200, m) if isinstance(batch_size, str) and batch_size == "auto" else batch_size
-
-
-# --- pickling --------------------------------------------------------------------
-
-
-def _by_name(function: Activation | Loss) -> tuple[str, dict[str, float]]:
-    """The catalog name and settings that look ``function`` up again, or a TypeError."""
-    try:
-        if isinstance(function, Loss):
-            return LOSSES.reference(function)
-        return ACTIVATIONS.reference(function)
-    except ValueError:
-        raise TypeError(
-            f"cannot pickle a network with the custom function {function.name!r}: only "
-            "catalog activations and losses travel by name"
-        ) from None
-
-
-class _NetworkRecord:
-    """A fitted Network as picklable data: catalog names stand for the function objects.
-
-    Activations and losses hold functions, so a network travels by the names
-    and settings that look them up again (scikit-learn's pickling convention;
-    chainrule's own model files stay pickle-free, see ``cr.save``).
-    """
-
-    def __init__(self, network: Network) -> None:
-        state = network.__getstate__()
-        self.activations = [_by_name(g) for g in state.pop("activations")]
-        self.loss = _by_name(state.pop("loss"))
-        del state["output_pair"]  # rebuilt from the pair and ``fused``
-        self.state = state
-
-    def network(self) -> Network:
-        network = object.__new__(Network)
-        network.workspace = None  # records pickled before there was one lack it
-        network.__dict__.update(self.state)
-        network.activations = [lookup_activation(name, **kw) for name, kw in self.activations]
-        network.loss = lookup_loss(self.loss[0], **self.loss[1])
-        network.output_pair = choose_route(network.activations[-1], network.loss, network.fused)
-        return network
-
-
-# --- the shared estimator ---------------------------------------------------------
-
-
-class _Targets(NamedTuple):
-    """What a task makes of y: Y (n_L, m), its natural (output, loss), the labels to
-    stratify a hold-out split by (None: none), and the fitted attributes it sets."""
-
-    Y: Array
-    natural_pair: tuple[str, str]
-    stratify: Any
-    fitted: dict[str, Any]
-
-
-class _NetworkEstimator(BaseEstimator, metaclass=ABCMeta):
-    """What the classifier and the regressor share: hyperparameters, training, pickling.
-
-    A subclass says how its targets become Y (n_L, m) in ``_targets``.
-    """
-
-    # Set by fit (annotations only: an unfitted estimator has none of them).
-    network_: Network
-    loss_curve_: list[float]
-    n_iter_: int
-    _rng: np.random.RandomState
-    _optimizer: Any
-
-    def __init__(
-        self,
-        hidden_layer_sizes: int | Sequence[int] = (100,),
-        activation: str | Activation = "relu",
-        output: str | Activation | None = None,
-        loss: str | Loss | None = None,
-        optimizer: Any = "adam",
-        learning_rate: Any = 0.001,
-        batch_size: int | str = "auto",
-        epochs: int = 200,
-        l2: float = 1e-4,
-        keep_prob: float | Sequence[float] = 1.0,
-        early_stopping: bool = False,
-        random_state: int | np.random.RandomState | None = None,
-        dtype: Any = np.float64,
-        verbose: int = 0,
-    ) -> None:
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.output = output
-        self.loss = loss
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.l2 = l2
-        self.keep_prob = keep_prob
-        self.early_stopping = early_stopping
-        self.random_state = random_state
-        self.dtype = dtype
-        self.verbose = verbose
-
-    @abstractmethod
-    def _targets(
-        self, y: Any, weights: Array | None, first: bool, classes: Any, dtype: np.dtype[Any]
-    ) -> _Targets:
-        """y validated and laid out for the network; ``first``: no network yet (a fit, or
-        partial_fit's first call, with ``classes`` there)."""
-
-    def _network_dtype(self) -> np.dtype[Any]:
-        if hasattr(self, "network_"):
-            return self.network_.dtype
-        dtype = np.dtype(self.dtype)
-        if dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
-        return dtype
-
-    def _fit(
-        self, X: Any, y: Any, sample_weight: Any, incremental: bool, classes: Any = None
-    ) -> _NetworkEstimator:
-        """fit (a fresh network, ``epochs`` epochs) or partial_fit (one more epoch).
-
-        The fitted attributes change only when training succeeds.
-        """
-        if incremental and self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        first = not (incremental and hasattr(self, "network_"))
-        if first:
-            self.__dict__.pop("network_", None)
-        dtype = self._network_dtype()
-        X_rows, y = validate_data(
-            self,
-            X,
-            y,
-            reset=first,
-            dtype=dtype,
-            multi_output=True,
-            y_numeric=isinstance(self, RegressorMixin),
-        )
-        weights = self._weights(sample_weight, X_rows)
-        targets = self._targets(y, weights, first, classes, dtype)
-        if not first:
-            costs = self._train(self.network_, X_rows, targets.Y, weights, 1, None)
-            self.loss_curve_ += costs
-            self.n_iter_ += len(costs)
-            return self
-        self._rng = check_random_state(self.random_state)
-        self._optimizer = (
-            self.optimizer if isinstance(self.optimizer, str) else copy.deepcopy(self.optimizer)
-        )
-        network = self._build_network(
-            X_rows.shape[1], targets.Y.shape[0], targets.natural_pair, dtype
-        )
-        epochs = 1 if incremental else self.epochs
-        costs = self._train(network, X_rows, targets.Y, weights, epochs, targets.stratify)
-        self.__dict__.update(targets.fitted)
-        self.network_, self.loss_curve_, self.n_iter_ = network, costs, len(costs)
-        return self
-
-    def _build_network(
-        self, n_x: int, n_L: int, default_pair: tuple[str, str], dtype: np.dtype[Any]
-    ) -> Network:
-        """A fresh Network [n_x, hidden…, n_L] with the chosen output pair, or a ValueError."""
-        g, L = complete_pair(self.output, self.loss, default_pair)
-        return Network(
-            [n_x, *_hidden_sizes(self.hidden_layer_sizes), n_L],
-            hidden=self.activation,
-            output=g,
-            loss=L,
-            seed=int(self._rng.randint(_SEED_BOUND)),
-            dtype=dtype,
-        )
-
-    def _train(
-        self,
-        network: Network,
-        X: Array,
-        Y: Array,
-        sample_weight: Array | None,
-        epochs: int,
-        stratify: Any,
-    ) -> list[float]:
-        """Network.fit on A[0] = X.T (n_x, m) and Y (n_L, m); the epochs' costs.
-
-        With early_stopping, 10% of the rows (stratified by class) are held out
-        and training stops after 10 epochs without a better validation cost,
-        keeping the best parameters.
-        """
-        options: dict[str, Any] = {}
-        if self.early_stopping:
-            train, held_out = train_test_split(
-                np.arange(X.shape[0]),
-                test_size=VALIDATION_FRACTION,
-                random_state=self._rng,
-                stratify=stratify,
-            )
-            options = {"validation": (X[held_out].T, Y[:, held_out]), "early_stopping": PATIENCE}
-            X, Y = X[train], Y[:, train]
-            sample_weight = None if sample_weight is None else sample_weight[train]
-        history = network.fit(
-            X.T,
-            Y,
-            epochs,
-            self.learning_rate,
-            optimizer=self._optimizer,
-            batch_size=_batch_size(self.batch_size, X.shape[0]),
-            l2=self.l2,
-            keep_prob=self.keep_prob,
-            verbose=self.verbose,
-            seed=int(self._rng.randint(_SEED_BOUND)),
-            sample_weight=sample_weight,
-            **options,
-        )
-        return [float(cost) for cost in history]
-
-    def _weights(self, sample_weight: Any, X: Array) -> Array | None:
-        if sample_weight is None:
-            return None
-        weights: Array = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
-        if not weights.sum() > 0:
-            raise ValueError("sample_weight must have a positive sum, got all zeros")
-        return weights
-
-    def _output(self, X: Any) -> tuple[Array, Array]:
-        """A[L] and Z[L], each (n_L, m), for rows X (m, n_x)."""
-        check_is_fitted(self, "network_")
-        X_rows = validate_data(self, X, reset=False, dtype=self.network_.dtype)
-        AL, caches = self.network_.forward(X_rows.T)
-        return AL, caches[-1].Z
-
-    def __getstate__(self) -> dict[str, Any]:
-        state: dict[str, Any] = super().__getstate__()
-        if isinstance(state.get("network_"), Network):
-            state = {**state, "network_": _NetworkRecord(state["network_"])}
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        record = state.get("network_")
-        if isinstance(record, _NetworkRecord):
-            state = {**state, "network_": record.network()}
-        super().__setstate__(state)
-
-
-#: Each classification task's natural output pair (see the module docstring's table).
-_TASK_PAIRS: dict[str, tuple[str, str]] = {
-    "binary": ("sigmoid", "bce"),
-    "multiclass": ("softmax", "cce"),
-    "multilabel-indicator": ("sigmoid", "bce"),
-}
-
-
-def _task(labels: Any, name: str, estimator: str) -> str:
-    """The task that ``labels`` (y, or partial_fit's ``classes``) describe, or a ValueError."""
-    check_classification_targets(labels)
-    kind = type_of_target(labels, input_name=name)
-    if kind not in _TASK_PAIRS:
-        raise ValueError(
-            f"{estimator} handles binary, multiclass and multilabel-indicator targets; "
-            f"{name} is {kind}"
-        )
-    return kind
-
-
-def _check_weighted_classes(y: Any, kind: str, weights: Array | None, estimator: str) -> None:
-    """A ValueError when fewer than 2 classes of y have positive weight (fit only:
-    partial_fit's ``classes`` already name them, and a stream's batch may hold one)."""
-    if weights is None or kind == "multilabel-indicator":
-        return
-    weighted = np.unique(y[weights > 0])
-    if weighted.size < 2:
-        raise ValueError(
-            f"only 1 class has positive sample_weight ({weighted.tolist()}); "
-            f"{estimator} needs at least 2 classes"
-        )
-
-
-def _check_known_labels(y: Any, kind: str, classes: NDArray[Any]) -> None:
-    """A ValueError when y has labels (or indicator columns) outside ``classes``."""
-    if kind == "multilabel-indicator":
-        if y.shape[1] != len(classes):
-            raise ValueError(f"y has {y.shape[1]} labels but the classifier knows {len(classes)}")
-        return
-    unknown = np.setdiff1d(unique_labels(y), classes)
-    if unknown.size:
-        raise ValueError(
-            f"y contains labels {unknown.tolist()} that are not in classes_ {classes.tolist()}"
-        )
-
-
 # --- the estimators ------------------------------------------------------------------
 
 
@@ -416,7 +92,7 @@ def _has_probabilities(estimator: NetworkClassifier) -> bool:
     return g in _LOG_PROBABILITY and L is not HINGE
 
 
-class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
+class NetworkClassifier(ClassifierMixin, NetworkEstimator):
     """A chainrule Network as a scikit-learn classifier: binary, multiclass or multilabel.
 
     Parameters
@@ -504,18 +180,18 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
 
     def _targets(
         self, y: Any, weights: Array | None, first: bool, classes: Any, dtype: np.dtype[Any]
-    ) -> _Targets:
+    ) -> Targets:
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        kind = _task(y, "y", type(self).__name__)
+        kind = classification_kind(y, "y", type(self).__name__)
         binarizer = self._new_binarizer(y, kind, classes) if first else self._binarizer
-        _check_known_labels(y, kind, binarizer.classes_)
+        check_known_labels(y, kind, binarizer.classes_)
         if first and classes is None:  # fit; partial_fit always has classes on its first call
-            _check_weighted_classes(y, kind, weights, type(self).__name__)
+            check_weighted_classes(y, kind, weights, type(self).__name__)
         task = binarizer.y_type_  # from classes, not from this batch
-        return _Targets(
+        return Targets(
             binarizer.transform(y).T.astype(dtype, copy=False),
-            _TASK_PAIRS[task],
+            CLASSIFICATION_TASKS[task],
             y if task != "multilabel-indicator" else None,
             {"_binarizer": binarizer, "classes_": binarizer.classes_},
         )
@@ -529,8 +205,8 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         """
         by_classes = classes is not None and kind != "multilabel-indicator"
         labels, name = (classes, "classes") if by_classes else (y, "y")
-        task = _task(labels, name, type(self).__name__)
-        _, L = complete_pair(self.output, self.loss, _TASK_PAIRS[task])
+        kind = classification_kind(labels, name, type(self).__name__)
+        _, L = complete_pair(self.output, self.loss, TASK_PAIRS[CLASSIFICATION_TASKS[kind]])
         binarizer = LabelBinarizer(neg_label=-1 if L is HINGE else 0, pos_label=1)
         binarizer.fit(labels)
         if len(binarizer.classes_) < 2:
@@ -544,7 +220,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         """The fitted network's output pair; before fit, the one fit would choose."""
         if hasattr(self, "network_"):
             return self.network_.activations[-1], self.network_.loss
-        return complete_pair(self.output, self.loss, ("sigmoid", "bce"))
+        return complete_pair(self.output, self.loss, TASK_PAIRS["binary"])
 
     def _threshold(self) -> float:
         """The midpoint of the codes: where a score switches class."""
@@ -589,7 +265,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         return tags
 
 
-class NetworkRegressor(RegressorMixin, _NetworkEstimator):
+class NetworkRegressor(RegressorMixin, NetworkEstimator):
     """A chainrule Network as a scikit-learn regressor, one output or several.
 
     Parameters are those of :class:`NetworkClassifier`; the natural pair is
@@ -621,9 +297,9 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
 
     def _targets(
         self, y: Any, weights: Array | None, first: bool, classes: Any, dtype: np.dtype[Any]
-    ) -> _Targets:
+    ) -> Targets:
         Y = np.asarray(y).reshape(len(y), -1).T.astype(dtype, copy=False)
-        return _Targets(Y, ("identity", "mse"), None, {})
+        return Targets(Y, "regression", None, {})
 
     def predict(self, X: ArrayLike) -> Array:
         """A[L].T: (m,) for one output, (m, k) for k outputs."""

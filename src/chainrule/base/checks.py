@@ -105,3 +105,87 @@ def check_bounds(bounds: tuple[float, float], what: str) -> tuple[float, float]:
     if math.isnan(low) or math.isnan(high) or not low < high:
         raise ValueError(f"{what} must be (low, high) with low < high, got {bounds!r}")
     return low, high
+
+
+# --- one validator per setting: the API, the estimators and the command line call these,
+# each passing the name its caller spells the setting with ("l2", "--l2").
+
+#: The largest seed: NumPy's RandomState, and so scikit-learn, take seeds in [0, 2³² − 1].
+MAX_SEED = 2**32 - 1
+
+
+class DtypeError(TypeError, ValueError):
+    """A dtype other than float32 or float64.
+
+    Both a TypeError (what a network raises for a wrong dtype) and a ValueError
+    (what scikit-learn estimators raise for a bad hyperparameter), as
+    scikit-learn's own ``InvalidParameterError`` is.
+    """
+
+
+def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype[Any]:
+    """``dtype`` as a NumPy dtype, or a :class:`DtypeError` unless it is float32 or float64.
+
+    >>> check_float_dtype("float32")
+    dtype('float32')
+    """
+    try:
+        checked = np.dtype(dtype)
+    except TypeError:
+        checked = None
+    if checked not in (np.float32, np.float64):
+        shown = repr(dtype) if isinstance(dtype, str) or checked is None else checked
+        raise DtypeError(f"{name} must be float32 or float64, got {shown}")
+    return checked
+
+
+def check_layer_sizes(sizes: Any, name: str, at_least: int = 0, form: str = "") -> list[int]:
+    """``sizes`` as a list of ints, or a ValueError unless it holds ≥ ``at_least`` positive
+    integers (bools refused; a layer of 0 units, or −1, would fail later in NumPy's terms).
+
+    ``form`` describes the expected list in the message (``"[n_x, n_1, …, n_L] with "``).
+    """
+    values = list(sizes)
+    if len(values) < at_least or any(not is_integer(n) or n < 1 for n in values):
+        count = f"at least {at_least} " if at_least else ""
+        raise ValueError(f"{name} must be {form}{count}positive integers, got {sizes!r}")
+    return [int(n) for n in values]
+
+
+def check_learning_rate(learning_rate: Any, name: str = "learning_rate") -> float:
+    """α as a float, or a TypeError unless it is a number and a ValueError unless it is
+    finite and > 0."""
+    if not is_real(learning_rate):
+        raise TypeError(f"{name} must be a number, got {type(learning_rate).__name__}")
+    if not 0 < learning_rate < math.inf:
+        raise ValueError(f"{name} must be finite and > 0, got {learning_rate!r}")
+    return float(learning_rate)
+
+
+def check_l2(l2: Any, name: str = "l2") -> float:
+    """λ as a float, or a ValueError unless it is finite and ≥ 0."""
+    if not is_real(l2) or not 0 <= l2 < math.inf:
+        raise ValueError(f"{name} (λ) must be a finite number ≥ 0, got {l2!r}")
+    return float(l2)
+
+
+def check_fraction(
+    value: Any, name: str, closed: tuple[bool, bool] = (False, False), meaning: str = ""
+) -> float:
+    """``value`` as a float, or a ValueError unless it is a real number in the unit interval,
+    each end included where ``closed`` says: keep_prob ∈ (0, 1], a dropout rate ∈ [0, 1),
+    a validation share ∈ (0, 1). ``meaning`` says what the number is, for the message."""
+    low_ok = is_real(value) and (0 <= value if closed[0] else 0 < value)
+    if not (low_ok and (value <= 1 if closed[1] else value < 1)):
+        interval = f"{'[' if closed[0] else '('}0, 1{']' if closed[1] else ')'}"
+        raise ValueError(f"{name} {meaning or 'must be'} in {interval}; got {value!r}")
+    return float(value)
+
+
+def check_seed(seed: Any, name: str = "seed", maximum: int | None = MAX_SEED) -> int:
+    """``seed`` as an int, or a ValueError unless it is an integer in [0, ``maximum``]
+    (None: any integer ≥ 0, as ``numpy.random.default_rng`` takes)."""
+    if not is_integer(seed) or seed < 0 or (maximum is not None and seed > maximum):
+        wanted = "≥ 0" if maximum is None else f"in [0, {maximum}]"
+        raise ValueError(f"{name} must be an integer {wanted}, got {seed!r}")
+    return int(seed)

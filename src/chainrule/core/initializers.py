@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from chainrule.base.checks import is_integer
+from chainrule.base.checks import check_layer_sizes
 
 _SCALES: dict[str, Callable[[int, int], float]] = {
     "he": lambda n_prev, n: math.sqrt(2 / n_prev),
@@ -37,14 +37,8 @@ def names() -> list[str]:
 
 def check_layer_dims(layer_dims: Sequence[int]) -> list[int]:
     """``[n_x, n_1, …, n_L]`` as a list of ints, or a ValueError unless they are ≥ 2 positive
-    integers (a layer of 0 units, or −1, would fail later in NumPy's terms)."""
-    dims = list(layer_dims)
-    if len(dims) < 2 or any(not is_integer(n) or n < 1 for n in dims):
-        raise ValueError(
-            f"layer_dims must be [n_x, n_1, …, n_L] with at least two positive integers, "
-            f"got {layer_dims!r}"
-        )
-    return [int(n) for n in dims]
+    integers (:func:`~chainrule.base.checks.check_layer_sizes`)."""
+    return check_layer_sizes(layer_dims, "layer_dims", at_least=2, form="[n_x, n_1, …, n_L] with ")
 
 
 def initialize(

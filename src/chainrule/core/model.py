@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Protocol, Self
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from chainrule.base.checks import as_float_matrix
+from chainrule.base.checks import as_float_matrix, check_float_dtype
 from chainrule.core.diagnostics import check_backward_inputs
 from chainrule.core.initializers import check_layer_dims, initialize
 from chainrule.core.shapes import check_linear
@@ -146,9 +146,7 @@ class Model:
         fused: bool | None = None,
     ) -> None:
         self.layer_dims = check_layer_dims(layer_dims)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.dtype = check_float_dtype(dtype)
         L = len(self.layer_dims) - 1
         self.activations: list[Activation] = [
             *_hidden_activations(hidden, L - 1),

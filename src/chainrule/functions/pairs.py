@@ -149,6 +149,16 @@ def domain_problem(activation_: str | Activation, loss_: str | Loss) -> str | No
     )
 
 
+#: The output pair each kind of task gets unless told otherwise (its natural pair:
+#: dZ[L] = c·(A[L] − Y)); the estimators and the command line pick from this table.
+TASK_PAIRS: dict[str, tuple[str, str]] = {
+    "binary": ("sigmoid", "bce"),
+    "multiclass": ("softmax", "cce"),
+    "multilabel": ("sigmoid", "bce"),
+    "regression": ("identity", "mse"),
+}
+
+
 def complete_pair(
     output: str | Activation | None, loss_: str | Loss | None, default: tuple[str, str]
 ) -> tuple[Activation, Loss]:

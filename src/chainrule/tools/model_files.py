@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from chainrule.base.checks import DtypeError, check_float_dtype
 from chainrule.functions.activations import CATALOG as ACTIVATIONS
 from chainrule.functions.activations import Activation
 from chainrule.functions.losses import CATALOG as LOSSES
@@ -268,9 +269,10 @@ def _build(meta: dict[str, Any], arrays: dict[str, Array], path: Path) -> Networ
     activations = _field(meta, "activations", list, path)
     if len(activations) != len(layer_dims) - 1:
         raise ModelFileError(f"{path}: {len(activations)} activations for layer_dims {layer_dims}")
-    dtype = _field(meta, "dtype", str, path)
-    if dtype not in ("float32", "float64"):
-        raise ModelFileError(f"{path}: dtype {dtype!r} is not float32 or float64")
+    try:
+        dtype = check_float_dtype(_field(meta, "dtype", str, path))
+    except DtypeError as error:
+        raise ModelFileError(f"{path}: {error}") from None
     fused = meta.get("fused")
     if fused is not None and not isinstance(fused, bool):  # not 0 or 1, which equal False, True
         raise ModelFileError(f"{path}: fused is {fused!r}")

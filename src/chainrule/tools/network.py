@@ -18,6 +18,7 @@ from chainrule.tools.inspection import Inspection, Recorder, inspect_network
 from chainrule.training.callbacks import Callback, EarlyStopping
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
+from chainrule.training.options import FitOptions
 from chainrule.training.schedules import Schedule
 from chainrule.training.trainer import fit as train
 
@@ -64,7 +65,8 @@ class Network(Model):
         examples in order and its cost is J before that step, as in the
         course; with mini-batches the examples are shuffled with the seed and
         the epoch's cost is the mean of the per-example costs seen during the
-        epoch. See :func:`chainrule.training.trainer.fit` for every argument.
+        epoch. :class:`chainrule.training.options.FitOptions` documents every
+        other argument (this signature spells its fields out, with their defaults).
 
         The fast path's work arrays (activations of a batch, a second
         parameter vector, the gradient) stay in ``self.workspace`` so that the
@@ -78,12 +80,9 @@ class Network(Model):
         if self.recording is not None:
             callbacks = (*callbacks, self.recording)
 
-        return train(
-            self,
-            X,
-            Y,
-            epochs,
-            learning_rate,
+        options = FitOptions(
+            epochs=epochs,
+            learning_rate=learning_rate,
             optimizer=optimizer,
             batch_size=batch_size,
             l2=l2,
@@ -95,6 +94,7 @@ class Network(Model):
             seed=seed,
             sample_weight=sample_weight,
         )
+        return train(self, X, Y, options)
 
     def inspect(self, X: ArrayLike, Y: ArrayLike) -> Inspection:
         """Per layer on (X, Y): ‖dW‖, mean |dZ|, saturated units, dead ReLUs (a rich table)."""

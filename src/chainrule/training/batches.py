@@ -11,9 +11,9 @@ from numpy.typing import NDArray
 from chainrule.base.checks import check_integer
 
 
-def check_batch_size(batch_size: int | None) -> int | None:
+def check_batch_size(batch_size: int | None, name: str = "batch_size") -> int | None:
     """batch_size as given, or a ValueError unless it is a positive integer or None."""
-    return None if batch_size is None else check_integer("batch_size", batch_size, 1)
+    return None if batch_size is None else check_integer(name, batch_size, 1)
 
 
 def mini_batches(

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.base.checks import check_integer, is_real
+from chainrule.base.checks import check_integer, check_learning_rate, is_real
 from chainrule.core.model import check_gradients
 from chainrule.training.flat import FlatLayout, blocks
 
@@ -50,15 +50,6 @@ def _check_epsilon(value: float) -> float:
     if not (is_real(value) and 0 < value < math.inf):
         raise ValueError(f"epsilon must be a finite number > 0, got {value!r}")
     return float(value)
-
-
-def check_learning_rate(learning_rate: float) -> float:
-    """α as a float, or a ValueError unless it is finite and > 0."""
-    if not is_real(learning_rate):
-        raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}")
-    if not 0 < learning_rate < math.inf:
-        raise ValueError(f"learning_rate must be finite and > 0, got {learning_rate!r}")
-    return float(learning_rate)
 
 
 @dataclass

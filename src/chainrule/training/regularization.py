@@ -13,23 +13,17 @@ D[l] / keep_prob[l]. A mask here is that scaled product, one per hidden layer.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from chainrule.base.checks import is_real
+# check_l2 is imported by name for the modules that regularize (it lives in base.checks).
+from chainrule.base.checks import check_fraction, is_real
+from chainrule.base.checks import check_l2 as check_l2
 
 Array = NDArray[np.floating[Any]]
-
-
-def check_l2(l2: float) -> float:
-    """λ as a float, or a ValueError unless it is finite and ≥ 0."""
-    if not is_real(l2) or not 0 <= l2 < math.inf:
-        raise ValueError(f"l2 (λ) must be a finite number ≥ 0, got {l2!r}")
-    return float(l2)
 
 
 def keep_probs(
@@ -38,7 +32,7 @@ def keep_probs(
     """keep_prob[l] for each hidden layer, or None when no unit is ever dropped.
 
     One number applies to every hidden layer; a sequence gives one per hidden
-    layer. Each must be in (0, 1].
+    layer. Each must be in (0, 1] (:func:`~chainrule.base.checks.check_fraction`).
     """
     if keep_prob is None:
         return None
@@ -51,12 +45,8 @@ def keep_probs(
         raise ValueError(
             f"keep_prob has {len(values)} values but the network has {n_hidden} hidden layers"
         )
-    for value in values:
-        if not is_real(value) or not 0 < value <= 1:
-            raise ValueError(f"keep_prob must be in (0, 1], got {keep_prob!r}")
-    if all(value == 1 for value in values):
-        return None
-    return tuple(float(value) for value in values)
+    keep = tuple(check_fraction(value, "keep_prob", closed=(False, True)) for value in values)
+    return None if all(value == 1 for value in keep) else keep
 
 
 def dropout_masks(

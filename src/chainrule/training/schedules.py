@@ -25,8 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from chainrule.base.checks import check_integer, is_real
-from chainrule.training.optimizers import check_learning_rate
+from chainrule.base.checks import check_integer, check_learning_rate, is_real
 
 
 def _positive(name: str, value: float) -> None:
@@ -146,8 +145,9 @@ def rates(schedule_: Schedule, first_epoch: int, epochs: int) -> list[float]:
     return values
 
 
-def as_schedule(learning_rate: float | Schedule) -> Schedule:
-    """A Schedule as is; a number becomes the constant schedule α(epoch) = α0."""
+def as_schedule(learning_rate: float | Schedule, name: str = "learning_rate") -> Schedule:
+    """A Schedule as is; a number becomes the constant schedule α(epoch) = α0 (a
+    ValueError naming ``name`` unless it is finite and > 0)."""
     if isinstance(learning_rate, Schedule):
         return learning_rate
-    return Schedule(check_learning_rate(learning_rate))
+    return Schedule(check_learning_rate(learning_rate, name))

@@ -19,24 +19,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from chainrule.base.checks import as_float_matrix, check_integer, is_real
+from chainrule.base.checks import as_float_matrix
 from chainrule.training import metrics
-from chainrule.training.batches import check_batch_size, mini_batches
-from chainrule.training.callbacks import Callback, EarlyStopping, as_callbacks, as_early_stopping
+from chainrule.training.batches import mini_batches
+from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
 from chainrule.training.fast import FastSteps
 from chainrule.training.fast import supports as fast_path_supports
 from chainrule.training.flat import FlatLayout
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.optimizers import optimizer as lookup_optimizer
-from chainrule.training.regularization import check_l2, dropout_masks, keep_probs
-from chainrule.training.schedules import Schedule, as_schedule, rates
+from chainrule.training.options import FitOptions, Validation
+from chainrule.training.progress import Advance, progress
+from chainrule.training.regularization import dropout_masks, keep_probs
+from chainrule.training.schedules import as_schedule, rates
 
 if TYPE_CHECKING:
     from chainrule.core.model import LayerCache, Model
@@ -84,29 +86,20 @@ def _evaluate(net: Model, X: Array, Y: Array) -> tuple[float, float]:
 
 
 def _split_validation(
-    net: Model,
-    X: Array,
-    Y: Array,
-    validation: tuple[ArrayLike, ArrayLike] | float | None,
-    weights: Array | None = None,
+    net: Model, X: Array, Y: Array, validation: Validation, weights: Array | None = None
 ) -> tuple[Array, Array, Array | None, tuple[Array, Array] | None]:
     """(X_train, Y_train, the training examples' weights, (X_val, Y_val) or None).
 
-    A fraction holds out examples drawn with the network's seed (0 when it has
-    none), not with fit's generator: every fit of the network on the same data
-    holds out the same ones, so a resumed fit never scores examples it trained on.
+    ``validation`` is checked (:meth:`FitOptions.checked`). A fraction holds out
+    examples drawn with the network's seed (0 when it has none), not with fit's
+    generator: every fit of the network on the same data holds out the same
+    ones, so a resumed fit never scores examples it trained on.
     """
     if validation is None:
         return X, Y, weights, None
     if isinstance(validation, tuple):
-        if len(validation) != 2:
-            raise ValueError(
-                f"validation must be an (X, Y) pair or a fraction, got a tuple of {len(validation)}"
-            )
         X_val = net.check_input(validation[0])
         return X, Y, weights, (X_val, net.check_targets(validation[1], X_val.shape[1]))
-    if not is_real(validation) or not 0 < validation < 1:
-        raise ValueError(f"validation as a fraction must be in (0, 1), got {validation!r}")
     m = X.shape[1]
     n_val = round(validation * m)
     if not 0 < n_val < m:
@@ -138,31 +131,6 @@ def _optimizer_for(net: Model, optimizer: str | Optimizer) -> Optimizer:
     ):
         return net.optimizer
     return lookup_optimizer(optimizer)
-
-
-@contextmanager
-def _progress(verbose: int, epochs: int, metric_name: str) -> Iterator[Any]:
-    """A rich progress bar over the epochs; None when silent (verbose=0 or not a terminal)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = Console()
-    if not verbose or not console.is_terminal:
-        yield None
-        return
-    columns = (
-        TextColumn("epoch"),
-        MofNCompleteColumn(),
-        BarColumn(),
-        TextColumn("{task.fields[status]}"),
-    )
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("fit", total=epochs, status=f"cost …  {metric_name} …")
-
-        def advance(history: History) -> None:
-            progress.update(task, advance=1, status=history.summary())
-
-        yield advance
 
 
 class ReferenceSteps:
@@ -264,95 +232,39 @@ def _epoch(
     return total / m
 
 
-def fit(
-    net: Model,
-    X: ArrayLike,
-    Y: ArrayLike,
-    epochs: int,
-    learning_rate: float | Schedule,
-    optimizer: str | Optimizer = "sgd",
-    batch_size: int | None = None,
-    l2: float = 0.0,
-    keep_prob: float | Sequence[float] | None = None,
-    validation: tuple[ArrayLike, ArrayLike] | float | None = None,
-    early_stopping: int | EarlyStopping | None = None,
-    callbacks: Sequence[Callback] = (),
-    verbose: int = 1,
-    seed: int | None = None,
-    sample_weight: ArrayLike | None = None,
-) -> History:
-    """Train ``net`` in place and return its :class:`History`.
+@dataclass
+class _Run:
+    """One fit, prepared: every argument checked, the steps built, the epochs' α known."""
 
-    Parameters
-    ----------
-    X : (n_x, m) array
-    Y : labels for the loss, (n_L, m) (cce also takes integer labels (1, m))
-    epochs : int
-        Passes over the training examples.
-    learning_rate : float or Schedule
-        α, or α(epoch) (:mod:`chainrule.training.schedules`).
-    optimizer : name or Optimizer
-        ``sgd``, ``momentum``, ``rmsprop`` or ``adam`` with the course's
-        defaults, or an object with its own settings. A name equal to the
-        network's current optimizer reuses it, state included (resuming).
-    batch_size : int or None
-        None: full-batch gradient descent on the examples in order.
-        Otherwise shuffled mini-batches; the last partial batch is kept.
-    l2 : float
-        λ: J gains (λ/2m) Σ ‖W[l]‖², dW[l] gains (λ/m) W[l].
-    keep_prob : float, sequence or None
-        Inverted dropout on the hidden layers: one keep probability for all,
-        or one per hidden layer.
-    validation : (X_val, Y_val), fraction or None
-        Data scored after each epoch; a fraction holds out that share of the
-        training examples, the same ones in every fit of the network (drawn
-        with the network's seed, so that a resumed fit never scores examples
-        it has trained on).
-    early_stopping : patience, EarlyStopping or None
-        Stop when the validation cost (training cost without validation) has
-        not improved for that many epochs; restores the best parameters.
-    callbacks : callables ``callback(epoch, history, net)``
-        Called after every epoch; returning True stops training. They may
-        read ``net.params`` (and copy or save the network), change its arrays
-        in place, or assign new arrays of the same shape and dtype. While fit
-        runs, its entries can be views of the fast path's parameter vectors;
-        the network's own arrays (the last ones assigned) receive the result
-        when fit returns or raises. Copy a parameter to keep it: the vectors
-        are the network's workspace, reused by its next fit.
-    verbose : int
-        0 is silent; otherwise a progress bar when the output is a terminal.
-    seed : int or None
-        Seeds shuffling and dropout. None continues the network's own
-        generator (started from the network's seed).
-    sample_weight : (m,) array or None
-        wᵢ ≥ 0 per example: the data cost becomes Σᵢ wᵢ·Lᵢ / Σᵢ wᵢ. Each
-        example's loss and dZ[L] column are scaled by wᵢ·m/Σw (over the
-        training examples), so a full batch gives exactly that cost and its
-        gradient, and a mini-batch an unbiased estimate of them; the L2 term
-        is unchanged.
+    net: Model
+    steps: ReferenceSteps | FastSteps
+    optimizer: Optimizer
+    alphas: list[float]
+    rng: np.random.Generator
+    batch_size: int | None
+    Y_train: Array
+    validation: tuple[Array, Array] | None
+    callbacks: Sequence[Callback]
+    stopper: EarlyStopping | None
 
-    Raises
-    ------
-    TrainingDiverged
-        A ValueError: the cost became NaN or inf. The message names the
-        epoch and the learning rate; the parameters are the last good ones.
+
+def _prepare(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> _Run:
+    """Check what depends on the network and the data, then take over its training state.
+
+    Nothing on the network changes until every argument has been checked.
     """
     X_arr = net.check_input(X)
     Y_arr = net.check_targets(Y, X_arr.shape[1])
-    n_epochs = check_integer("epochs", epochs, 0)
-    schedule = as_schedule(learning_rate)
-    step_size = check_batch_size(batch_size)
-    lam = check_l2(l2)
-    keep = keep_probs(keep_prob, net.L - 1)
-    stopper = as_early_stopping(early_stopping)
-    listeners = as_callbacks(callbacks)
-    chosen = _optimizer_for(net, optimizer)
-    alphas = rates(schedule, net.epochs_trained, n_epochs)
+    keep = keep_probs(options.keep_prob, net.L - 1)
+    chosen = _optimizer_for(net, options.optimizer)
+    alphas = rates(as_schedule(options.learning_rate), net.epochs_trained, options.epochs)
     rng = net.rng
-    if seed is not None or rng is None:
-        rng = np.random.default_rng(net.seed if seed is None else seed)
-    weights = _example_weights(sample_weight, X_arr.shape[1], net.dtype)
-    X_train, Y_train, train_weights, val = _split_validation(net, X_arr, Y_arr, validation, weights)
+    if options.seed is not None or rng is None:
+        rng = np.random.default_rng(net.seed if options.seed is None else options.seed)
+    weights = _example_weights(options.sample_weight, X_arr.shape[1], net.dtype)
+    X_train, Y_train, train_weights, val = _split_validation(
+        net, X_arr, Y_arr, options.validation, weights
+    )
     # wᵢ·m/Σw: a full batch's cost is then Σ wᵢ·Lᵢ / Σ wᵢ exactly.
     scale = None
     if train_weights is not None:
@@ -361,55 +273,116 @@ def fit(
     layout = FlatLayout.of(net.params) if scale is None and fast_path_supports(net, keep) else None
     # Every argument is valid: from here on the network's training state changes.
     net.rng, net.optimizer = rng, chosen
-
-    m = X_train.shape[1]
     steps: ReferenceSteps | FastSteps = (
-        ReferenceSteps(net, X_train, Y_train, lam, keep, rng, scale)
+        ReferenceSteps(net, X_train, Y_train, options.l2, keep, rng, scale)
         if layout is None
-        else FastSteps(net, X_train, Y_train, lam, layout, step_size)
+        else FastSteps(net, X_train, Y_train, options.l2, layout, options.batch_size)
     )
+    stopper = as_early_stopping(options.early_stopping)
+    return _Run(
+        net=net,
+        steps=steps,
+        optimizer=chosen,
+        alphas=alphas,
+        rng=rng,
+        batch_size=options.batch_size,
+        Y_train=Y_train,
+        validation=val,
+        callbacks=options.callbacks,
+        stopper=stopper,
+    )
+
+
+class _BestEpoch:
+    """Early stopping's bookkeeping: the lowest monitored cost so far and its parameters."""
+
+    def __init__(self, stopper: EarlyStopping) -> None:
+        self.stopper = stopper
+        self.cost = math.inf
+        self.params: dict[str, Array] | None = None
+
+    def should_stop(self, epoch: int, monitored: float, net: Model, history: History) -> bool:
+        """After epoch ``epoch`` (0-based): keep its parameters when ``monitored`` improves
+        on the best by more than min_delta, else stop once patience epochs have passed."""
+        if self.params is None or monitored < self.cost - self.stopper.min_delta:
+            self.cost = monitored
+            self.params = {name: value.copy() for name, value in net.params.items()}
+            history.best_epoch = epoch
+            return False
+        if history.best_epoch is not None and epoch - history.best_epoch >= self.stopper.patience:
+            history.stopped_early = True
+            return True
+        return False
+
+    def restore(self, net: Model) -> None:
+        """Put the best epoch's parameters back into the network's arrays (restore_best)."""
+        if self.stopper.restore_best and self.params is not None:
+            for name, value in self.params.items():
+                np.copyto(net.params[name], value)
+
+
+def _record(run: _Run, history: History, cost: float, metric: float, alpha: float) -> float:
+    """Append the epoch to ``history``; return the monitored cost (validation, else training)."""
+    history.cost.append(cost)
+    history.metric.append(metric)
+    history.learning_rate.append(alpha)
+    if run.validation is None:
+        return cost
+    val_cost, val_metric = _evaluate(run.net, *run.validation)
+    history.val_cost.append(val_cost)
+    history.val_metric.append(val_metric)
+    return val_cost
+
+
+def _run_epochs(run: _Run, history: History, advance: Advance | None) -> _BestEpoch | None:
+    """The epoch loop: train, record, report, call back, stop early; the best epoch's
+    bookkeeping when early stopping is on."""
+    net, m = run.net, run.Y_train.shape[1]
+    best = None if run.stopper is None else _BestEpoch(run.stopper)
+    for epoch, alpha in enumerate(run.alphas, start=1):
+        running = metrics.RunningScore(net.loss, run.Y_train)
+        batches = mini_batches(m, run.batch_size, run.rng)
+        cost = _epoch(run.steps, batches, run.optimizer, alpha, running, epoch, history)
+        net.epochs_trained += 1
+        monitored = _record(run, history, cost, running.value(), alpha)
+        if advance is not None:
+            advance(history)
+        stop = any([bool(callback(epoch - 1, history, net)) for callback in run.callbacks])
+        if best is not None and best.should_stop(epoch - 1, monitored, net, history):
+            stop = True
+        if stop:
+            break
+    return best
+
+
+def fit(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> History:
+    """Train ``net`` in place on X (n_x, m) and Y (n_L, m) and return its :class:`History`.
+
+    Y holds labels for the loss, (n_L, m) (cce also takes integer labels
+    (1, m)). :class:`~chainrule.training.options.FitOptions` documents every
+    option; :meth:`chainrule.Network.fit` takes them as keywords.
+
+    Raises
+    ------
+    TrainingDiverged
+        A ValueError: the cost became NaN or inf. The message names the
+        epoch and the learning rate; the parameters are the last good ones.
+    """
+    options = options.checked()
+    run = _prepare(net, X, Y, options)
     history = History(metrics.metric_name(net.loss))
-    best: tuple[float, dict[str, Array]] | None = None
     try:
         with (
-            _progress(verbose, n_epochs, history.metric_name) as advance,
+            progress(options.verbose, options.epochs, history.metric_name) as advance,
             np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
         ):
             # Overflow is expected when training diverges; _epoch's guard reports it.
-            for epoch in range(1, n_epochs + 1):
-                alpha = alphas[epoch - 1]
-                running = metrics.RunningScore(net.loss, Y_train)
-                batches = mini_batches(m, step_size, rng)
-                train_cost = _epoch(steps, batches, chosen, alpha, running, epoch, history)
-                net.epochs_trained += 1
-                history.cost.append(train_cost)
-                history.metric.append(running.value())
-                history.learning_rate.append(alpha)
-                monitored = train_cost
-                if val is not None:
-                    val_cost, val_metric = _evaluate(net, *val)
-                    history.val_cost.append(val_cost)
-                    history.val_metric.append(val_metric)
-                    monitored = val_cost
-                if advance is not None:
-                    advance(history)
-                stop = any([bool(callback(epoch - 1, history, net)) for callback in listeners])
-                if stopper is not None:
-                    if best is None or monitored < best[0] - stopper.min_delta:
-                        best = (monitored, {k: v.copy() for k, v in net.params.items()})
-                        history.best_epoch = epoch - 1
-                    elif history.best_epoch is not None and (
-                        epoch - 1 - history.best_epoch >= stopper.patience
-                    ):
-                        history.stopped_early = stop = True
-                if stop:
-                    break
+            best = _run_epochs(run, history, advance)
     except TrainingDiverged:
-        chosen.reset()  # its state took the step that diverged: the parameters are before it
+        run.optimizer.reset()  # its state took the step that diverged: the parameters are before
         raise
     finally:
-        steps.finish()  # the fast path hands the result to the network's own arrays
-    if stopper is not None and stopper.restore_best and best is not None:
-        for name, value in best[1].items():
-            np.copyto(net.params[name], value)
+        run.steps.finish()  # the fast path hands the result to the network's own arrays
+    if best is not None:
+        best.restore(net)
     return history

@@ -12,8 +12,8 @@ from rich.console import Console
 
 from chainrule._version import __version__
 from chainrule.adapters.cli.check import register as register_check_command
+from chainrule.adapters.cli.options import user_errors
 from chainrule.adapters.cli.training import register as register_training_commands
-from chainrule.adapters.cli.training import user_errors
 from chainrule.tools import datasets
 from chainrule.tools.derive import derive as derive_pair
 from chainrule.tools.derive import derive_all

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.adapters.cli.training import user_errors
+from chainrule.adapters.cli.options import user_errors
 from chainrule.course.checking import SPECS
 from chainrule.course.checking.notebook import check_notebook
 

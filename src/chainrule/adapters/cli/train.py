@@ -1,0 +1,144 @@
+"""``chainrule train`` and ``chainrule gradcheck``: a network on a bundled dataset."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from chainrule.adapters.cli.options import (
+    DatasetOption,
+    DropoutOption,
+    HiddenOption,
+    L2Option,
+    LayersOption,
+    LossOption,
+    OutputOption,
+    SeedOption,
+    build_network,
+    check_output,
+    fit_options,
+    keep_prob,
+    load_split,
+    score_line,
+    user_errors,
+)
+from chainrule.base.checks import check_integer
+from chainrule.tools import plots
+from chainrule.tools.gradcheck import gradcheck as check_gradient
+from chainrule.tools.model_files import TrainedOn
+from chainrule.tools.model_files import save as save_model
+from chainrule.training.trainer import fit
+
+
+@user_errors
+def train(
+    dataset: DatasetOption = "breast_cancer",
+    layers: LayersOption = "16,8",
+    hidden: HiddenOption = "relu",
+    output: OutputOption = None,
+    loss: LossOption = None,
+    optimizer: Annotated[str, typer.Option(help="sgd, momentum, rmsprop or adam")] = "adam",
+    lr: Annotated[float, typer.Option(help="learning rate α")] = 0.001,
+    epochs: Annotated[int, typer.Option(help="passes over the training split")] = 100,
+    batch_size: Annotated[int, typer.Option(help="mini-batch size; 0 for full batch")] = 32,
+    l2: L2Option = 0.0,
+    dropout: DropoutOption = 0.0,
+    init: Annotated[str, typer.Option(help="he, xavier, normalized or small")] = "he",
+    dtype: Annotated[str, typer.Option(help="float64 or float32")] = "float64",
+    seed: SeedOption = 0,
+    save: Annotated[Path | None, typer.Option(help="write the trained model here (.npz)")] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="write the learning curve here (PNG; .pdf, .svg: by suffix)")
+    ] = None,
+    boundary: Annotated[
+        Path | None, typer.Option(help="write the decision boundary here (a picture, 2-D data)")
+    ] = None,
+) -> None:
+    """Train a network on a dataset and report the held-out (test split) result."""
+    options = fit_options(optimizer, lr, epochs, batch_size, l2, dropout, seed)
+    if plot is not None and epochs == 0:
+        raise ValueError("--plot draws the cost per epoch, so it needs --epochs ≥ 1")
+    check_output(save)
+    check_output(plot, picture=True)
+    check_output(boundary, picture=True)
+    data = load_split(dataset, seed)
+    if boundary is not None and data.n_x != 2:
+        raise ValueError(f"--boundary draws 2-D inputs, and {dataset} has {data.n_x} features")
+    net = build_network(data, layers, hidden, output, loss, init, seed, dtype)
+    typer.echo(
+        f"{dataset}: network {net.layer_dims}, {hidden} → {net.activations[-1].name}, "
+        f"loss {net.loss.name}, {optimizer} α={lr:g}, {epochs} epochs, "
+        f"{'full batch' if batch_size == 0 else f'batches of {batch_size}'}"
+        + (f", λ={l2:g}" if l2 else "")
+        + (f", dropout {dropout:g}" if dropout else "")
+    )
+    options = replace(options, validation=(data.X_test, data.Y_test))
+    history = fit(net, data.X_train, data.Y_train, options)
+    if history:
+        typer.echo(f"epoch {len(history)}: cost {history[-1]:.5f}")
+    typer.echo(score_line(net, "training", data.X_train, data.Y_train))
+    typer.echo(score_line(net, "test", data.X_test, data.Y_test))
+    if save is not None:
+        typer.echo(f"model saved to {save_model(net, save, TrainedOn(dataset, seed))}")
+    if plot is not None:
+        curve = plots.learning_curve(history, plot, dataset, validation_label="test split")
+        typer.echo(f"learning curve written to {curve}")
+    if boundary is not None:
+        written = plots.decision_boundary(
+            net, data.X_test, data.Y_test, boundary, f"{dataset}: test split"
+        )
+        typer.echo(f"decision boundary written to {written}")
+
+
+@user_errors
+def gradcheck(
+    dataset: DatasetOption = "breast_cancer",
+    layers: LayersOption = "8,4",
+    hidden: HiddenOption = "tanh",
+    output: OutputOption = None,
+    loss: LossOption = None,
+    l2: L2Option = 0.0,
+    dropout: DropoutOption = 0.0,
+    examples: Annotated[int, typer.Option(help="how many training examples to check on")] = 16,
+    seed: SeedOption = 0,
+) -> None:
+    """Check backward's gradients against centred differences (exit 1 when they disagree).
+
+    Regression targets are divided by their root mean square first (see
+    :func:`target_scale`); class labels are checked as they are.
+    """
+    check_integer("--examples", examples, 1)
+    data = load_split(dataset, seed)
+    net = build_network(data, layers, hidden, output, loss, "he", seed, "float64")
+    Y = data.Y_train[:, :examples]
+    scale = target_scale(data.task, Y)
+    result = check_gradient(
+        net, data.X_train[:, :examples], Y / scale, l2=l2, keep_prob=keep_prob(dropout), seed=seed
+    )
+    scaled = "" if scale == 1 else f", targets divided by their RMS {scale:.4g}"
+    typer.echo(f"network {net.layer_dims} on {examples} {dataset} examples{scaled}")
+    typer.echo(str(result))
+    typer.echo("passed" if result.passed() else "FAILED")
+    if not result.passed():
+        raise typer.Exit(1)
+
+
+def target_scale(task: str, Y: np.ndarray) -> float:
+    """What gradcheck divides the targets by: their root mean square for regression, else 1.
+
+    The centred difference loses about u·|J|/ε to rounding (u ≈ 1.1e-16, the
+    float64 unit roundoff), so its relative error is about u·|J|/(ε·‖g‖). For
+    targets of size s the cost grows faster than its gradient (mse: J ~ s²,
+    g ~ s; mae, huber: J ~ s, g ~ 1), and the error grows as s: the course's
+    ε = 1e-7 and threshold 2e-7 assume J and g of order 1, and diabetes'
+    targets (s ≈ 150) reach the threshold with a correct backward. Dividing by
+    a positive constant keeps every regression loss's labels valid (poisson's
+    stay ≥ 0) and runs the same backward code; the threshold stays the course's.
+    Class labels (0/1, one-hot) are already of order 1.
+    """
+    rms = float(np.sqrt(np.mean(Y**2)))
+    return rms if task == "regression" and rms > 0 else 1.0
