@@ -41,7 +41,7 @@ from __future__ import annotations
 import copy
 import numbers
 from abc import ABCMeta, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -66,10 +66,10 @@ from sklearn.utils.validation import (
 
 from chainrule.base.checks import is_integer
 from chainrule.functions.activations import CATALOG as ACTIVATIONS
-from chainrule.functions.activations import SIGMOID, SOFTMAX, Activation, log_softmax
+from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import CATALOG as LOSSES
-from chainrule.functions.losses import HINGE, Loss
+from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
 from chainrule.functions.pairs import choose_route, complete_pair
 from chainrule.tools.network import Network
@@ -84,18 +84,6 @@ PATIENCE = 10
 
 #: Largest seed drawn from random_state for the network's initialization and shuffling.
 _SEED_BOUND = 2**31 - 1
-
-
-def _log_sigmoid(Z: Array) -> Array:
-    """log σ(z) = −log(1 + e^−z), never log(0)."""
-    return -np.logaddexp(0, -Z)
-
-
-#: Output activations whose A[L] are probabilities, with log A[L] computed from the logits.
-_LOG_PROBABILITY: dict[Activation, Callable[[Array], Array]] = {
-    SIGMOID: _log_sigmoid,
-    SOFTMAX: log_softmax,
-}
 
 
 # --- hyperparameters -----------------------------------------------------------
@@ -411,9 +399,12 @@ def _check_known_labels(y: Any, kind: str, classes: NDArray[Any]) -> None:
 
 
 def _has_probabilities(estimator: NetworkClassifier) -> bool:
-    """True when A[L] are class probabilities: sigmoid or softmax outputs on 0/1 codes."""
+    """True when A[L] are class probabilities: outputs that are probabilities (sigmoid,
+    softmax: ``log_value``) trained on 0/1 codes (not hinge's ±1)."""
     g, L = estimator._output_pair()
-    return g in _LOG_PROBABILITY and L is not HINGE
+    # A binary task reads log(1 − A) of its one unit too; softmax's K units need no complement.
+    has_logs = g.log_value is not None and (g.log_complement is not None or not g.elementwise)
+    return has_logs and L.class_labels == (0, 1)
 
 
 class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
@@ -531,7 +522,8 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         labels, name = (classes, "classes") if by_classes else (y, "y")
         task = _task(labels, name, type(self).__name__)
         _, L = complete_pair(self.output, self.loss, _TASK_PAIRS[task])
-        binarizer = LabelBinarizer(neg_label=-1 if L is HINGE else 0, pos_label=1)
+        negative, positive = L.class_labels
+        binarizer = LabelBinarizer(neg_label=int(negative), pos_label=int(positive))
         binarizer.fit(labels)
         if len(binarizer.classes_) < 2:
             raise ValueError(
@@ -571,10 +563,10 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         log softmax(z); sigmoid outputs over K classes are normalized (one-vs-rest)."""
         _, ZL = self._output(X)
         g = self.network_.activations[-1]
-        log_A = _LOG_PROBABILITY[g](ZL)
-        if self._binarizer.y_type_ == "binary":
-            return np.vstack([_log_sigmoid(-ZL), log_A]).T
-        if self._binarizer.y_type_ == "multiclass" and g is SIGMOID:
+        log_A = g.log_value(ZL)  # type: ignore[misc]  # set: _has_probabilities
+        if self._binarizer.y_type_ == "binary" and g.log_complement is not None:
+            return np.vstack([g.log_complement(ZL), log_A]).T
+        if self._binarizer.y_type_ == "multiclass" and not g.gives_distribution:
             log_A = log_A - logsumexp(log_A, axis=0, keepdims=True)
         return log_A.T
 
