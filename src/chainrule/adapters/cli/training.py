@@ -22,6 +22,9 @@ import numpy as np
 import typer
 
 from chainrule.base.checks import check_integer
+from chainrule.core.initializers import names as initializer_names
+from chainrule.functions.activations import names as activation_names
+from chainrule.functions.losses import names as loss_names
 from chainrule.functions.pairs import complete_pair
 from chainrule.tools import datasets as catalog_of_datasets
 from chainrule.tools import plots
@@ -30,6 +33,7 @@ from chainrule.tools.model_files import SavedModel, TrainedOn, read_model
 from chainrule.tools.model_files import save as save_model
 from chainrule.tools.network import Network
 from chainrule.training.metrics import metric_name
+from chainrule.training.optimizers import names as optimizer_names
 from chainrule.training.optimizers import optimizer as optimizer_by_name
 from chainrule.training.regularization import check_l2
 from chainrule.training.trainer import evaluate
@@ -171,9 +175,13 @@ SeedOption = Annotated[
     int, typer.Option(help="seed of the split, the weights, shuffling and dropout")
 ]
 LayersOption = Annotated[str, typer.Option(help="hidden layer sizes, e.g. 16,8 ('' for none)")]
-HiddenOption = Annotated[str, typer.Option(help="the hidden layers' activation")]
-OutputOption = Annotated[str | None, typer.Option(help="output activation (default: by task)")]
-LossOption = Annotated[str | None, typer.Option(help="loss (default: by task)")]
+#: The names each option takes, read off the catalogs (a new entry shows up by itself).
+ACTIVATIONS, LOSSES = ", ".join(activation_names()), ", ".join(loss_names())
+HiddenOption = Annotated[str, typer.Option(help=f"the hidden layers' activation: {ACTIVATIONS}")]
+OutputOption = Annotated[
+    str | None, typer.Option(help=f"output activation (default: by task): {ACTIVATIONS}")
+]
+LossOption = Annotated[str | None, typer.Option(help=f"loss (default: by task): {LOSSES}")]
 L2Option = Annotated[float, typer.Option(help="L2 strength λ")]
 DropoutOption = Annotated[
     float,
@@ -190,13 +198,13 @@ def train(
     hidden: HiddenOption = "relu",
     output: OutputOption = None,
     loss: LossOption = None,
-    optimizer: Annotated[str, typer.Option(help="sgd, momentum, rmsprop or adam")] = "adam",
+    optimizer: Annotated[str, typer.Option(help=", ".join(optimizer_names()))] = "adam",
     lr: Annotated[float, typer.Option(help="learning rate α")] = 0.001,
     epochs: Annotated[int, typer.Option(help="passes over the training split")] = 100,
     batch_size: Annotated[int, typer.Option(help="mini-batch size; 0 for full batch")] = 32,
     l2: L2Option = 0.0,
     dropout: DropoutOption = 0.0,
-    init: Annotated[str, typer.Option(help="he, xavier, normalized or small")] = "he",
+    init: Annotated[str, typer.Option(help=", ".join(initializer_names()))] = "he",
     dtype: Annotated[str, typer.Option(help="float64 or float32")] = "float64",
     seed: SeedOption = 0,
     save: Annotated[Path | None, typer.Option(help="write the trained model here (.npz)")] = None,
@@ -421,8 +429,10 @@ def target_scale(task: str, Y: np.ndarray) -> float:
 
 @user_errors
 def plot_pair(
-    activation: Annotated[str, typer.Option(help="the output activation g[L]")] = "sigmoid",
-    loss: Annotated[str, typer.Option(help="the loss L")] = "bce",
+    activation: Annotated[
+        str, typer.Option(help=f"the output activation g[L]: {ACTIVATIONS}")
+    ] = "sigmoid",
+    loss: Annotated[str, typer.Option(help=f"the loss L: {LOSSES}")] = "bce",
     out: Annotated[
         Path, typer.Option(help="where to write the picture (PNG; .pdf, .svg: by suffix)")
     ] = Path("pair.png"),
