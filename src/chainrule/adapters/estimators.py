@@ -43,7 +43,6 @@ targets in :mod:`chainrule.adapters.estimator_data`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -64,32 +63,23 @@ from chainrule.adapters.estimator_data import (
     check_weighted_classes,
     classification_kind,
 )
-from chainrule.functions.activations import SIGMOID, SOFTMAX, Activation, log_softmax
-from chainrule.functions.losses import HINGE, Loss
+from chainrule.functions.activations import Activation
+from chainrule.functions.losses import Loss
 from chainrule.functions.pairs import TASK_PAIRS, complete_pair
 
 __all__ = ["NetworkClassifier", "NetworkRegressor"]
-
-
-def _log_sigmoid(Z: Array) -> Array:
-    """log σ(z) = −log(1 + e^−z), never log(0)."""
-    return -np.logaddexp(0, -Z)
-
-
-#: Output activations whose A[L] are probabilities, with log A[L] computed from the logits.
-_LOG_PROBABILITY: dict[Activation, Callable[[Array], Array]] = {
-    SIGMOID: _log_sigmoid,
-    SOFTMAX: log_softmax,
-}
 
 
 # --- the estimators ------------------------------------------------------------------
 
 
 def _has_probabilities(estimator: NetworkClassifier) -> bool:
-    """True when A[L] are class probabilities: sigmoid or softmax outputs on 0/1 codes."""
+    """True when A[L] are class probabilities: outputs that are probabilities (sigmoid,
+    softmax: ``log_value``) trained on 0/1 codes (not hinge's ±1)."""
     g, L = estimator._output_pair()
-    return g in _LOG_PROBABILITY and L is not HINGE
+    # A binary task reads log(1 − A) of its one unit too; softmax's K units need no complement.
+    has_logs = g.log_value is not None and (g.log_complement is not None or not g.elementwise)
+    return has_logs and L.class_labels == (0, 1)
 
 
 class NetworkClassifier(ClassifierMixin, NetworkEstimator):
@@ -207,7 +197,8 @@ class NetworkClassifier(ClassifierMixin, NetworkEstimator):
         labels, name = (classes, "classes") if by_classes else (y, "y")
         kind = classification_kind(labels, name, type(self).__name__)
         _, L = complete_pair(self.output, self.loss, TASK_PAIRS[CLASSIFICATION_TASKS[kind]])
-        binarizer = LabelBinarizer(neg_label=-1 if L is HINGE else 0, pos_label=1)
+        negative, positive = L.class_labels
+        binarizer = LabelBinarizer(neg_label=int(negative), pos_label=int(positive))
         binarizer.fit(labels)
         if len(binarizer.classes_) < 2:
             raise ValueError(
@@ -247,10 +238,10 @@ class NetworkClassifier(ClassifierMixin, NetworkEstimator):
         log softmax(z); sigmoid outputs over K classes are normalized (one-vs-rest)."""
         _, ZL = self._output(X)
         g = self.network_.activations[-1]
-        log_A = _LOG_PROBABILITY[g](ZL)
-        if self._binarizer.y_type_ == "binary":
-            return np.vstack([_log_sigmoid(-ZL), log_A]).T
-        if self._binarizer.y_type_ == "multiclass" and g is SIGMOID:
+        log_A = g.log_value(ZL)  # type: ignore[misc]  # set: _has_probabilities
+        if self._binarizer.y_type_ == "binary" and g.log_complement is not None:
+            return np.vstack([g.log_complement(ZL), log_A]).T
+        if self._binarizer.y_type_ == "multiclass" and not g.gives_distribution:
             log_A = log_A - logsumexp(log_A, axis=0, keepdims=True)
         return log_A.T
 

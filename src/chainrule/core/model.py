@@ -28,7 +28,7 @@ from chainrule.base.checks import as_float_matrix, check_float_dtype
 from chainrule.core.diagnostics import check_backward_inputs
 from chainrule.core.initializers import check_layer_dims, initialize
 from chainrule.core.shapes import check_linear
-from chainrule.functions.activations import SOFTMAX, Activation
+from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
@@ -153,7 +153,7 @@ class Model:
             lookup_activation(output),
         ]
         self.loss: Loss = lookup_loss(loss)
-        if self.activations[-1] is SOFTMAX and self.layer_dims[-1] == 1:
+        if self.activations[-1].gives_distribution and self.layer_dims[-1] == 1:
             raise ValueError(
                 "softmax over one output unit is always 1, whatever the input: use sigmoid "
                 "for two classes, or give the output layer one unit per class"

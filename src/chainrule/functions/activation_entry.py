@@ -58,6 +58,17 @@ class Activation:
         The settings that pick this member of a family (``negative_slope``).
     formula : str or None
         g(z) as the user typed it, for an entry made by :meth:`from_expression`.
+    gives_distribution : bool
+        True when every column of A is a probability vector over the units
+        (aₖ > 0, Σₖ aₖ = 1): softmax. Over one unit such an A is always 1.
+    log_value, log_complement : callable or None
+        ``log_value(Z) -> log A`` and ``log_complement(Z) -> log(1 − A)``
+        computed from Z without log(0), for activations whose outputs are
+        probabilities (sigmoid: log σ(z), log σ(−z); softmax: log softmax,
+        no complement). None elsewhere.
+    dies_below_zero : bool
+        True when g'(z) = 0 for every z ≤ 0 (relu): a unit whose Z ≤ 0 on
+        every example gets no gradient and stays dead.
     """
 
     name: str
@@ -69,6 +80,11 @@ class Activation:
     vjp: Callable[[Array, Array, Array], Array] | None = None
     params: dict[str, float] = field(default_factory=dict)
     formula: str | None = None
+    # What readers of a layer ask of g (pairs, estimators, inspection), instead of its name.
+    gives_distribution: bool = False
+    log_value: Callable[[Array], Array] | None = None
+    log_complement: Callable[[Array], Array] | None = None
+    dies_below_zero: bool = False
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Activation:
         # Frozen, and natural pairs are recognized by identity: a deep copy (scikit-learn's

@@ -72,6 +72,11 @@ def _softplus_derivative(Z: Array, A: Array) -> Array:
     return special.expit(Z)
 
 
+def _log_one_minus_sigmoid(Z: Array) -> Array:
+    """log(1 − σ(z)) = log σ(−z), never log(0)."""
+    return special.log_expit(-Z)
+
+
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
@@ -229,6 +234,8 @@ SIGMOID = Activation(
     _sigmoid_derivative,
     lambda sp, z: 1 / (1 + sp.exp(-z)),
     output_range=(0.0, 1.0),
+    log_value=special.log_expit,
+    log_complement=_log_one_minus_sigmoid,
 )
 TANH = Activation(
     "tanh", np.tanh, _tanh_derivative, lambda sp, z: sp.tanh(z), output_range=(-1.0, 1.0)
@@ -240,6 +247,7 @@ RELU = Activation(
     lambda sp, z: sp.Max(z, 0),
     output_range=(0.0, math.inf),
     open_ends=(False, True),
+    dies_below_zero=True,
 )
 SELU = Activation(
     "selu",
@@ -298,6 +306,8 @@ SOFTMAX = Activation(
     _softmax_sympy,
     output_range=(0.0, 1.0),
     vjp=_softmax_vjp,
+    gives_distribution=True,
+    log_value=log_softmax,
 )
 
 CATALOG: Catalog[Activation] = Catalog(

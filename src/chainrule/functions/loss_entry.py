@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
@@ -30,6 +30,8 @@ SympyBuilder = Callable[[Any, Any, Any], Any]
 #: Checks labels (already a finite float matrix) and returns them in the
 #: layout of A: ``targets(Y, n_units) -> Y``.
 TargetCheck = Callable[[Array, int], Array]
+#: What a loss's labels are: two classes, one of K classes, or numbers.
+Task = Literal["binary", "multiclass", "regression"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,10 +53,19 @@ class Loss:
         ``open_ends`` says so (bce: a in (0, 1)).
     targets : callable
         Validates labels and puts them in the layout of A.
-    predict_fn : callable
-        Reads a prediction off A (class labels, or A itself for regression).
     label_rule : str
         The labels this loss accepts, in words, for error messages.
+    task : {"binary", "multiclass", "regression"}
+        What the labels are. It picks the prediction read off A (each unit
+        against :attr:`threshold`, the argmax of each column, or A itself)
+        and the metric (accuracy for classes, R² for numbers). A custom loss
+        is a regression loss unless told otherwise.
+    class_labels : (negative, positive)
+        The label values this loss is written for when it codes two classes,
+        as the estimators encode them: (0, 1), or (−1, 1) for hinge's margin.
+    needs_distribution : bool
+        True when every column of A must be a probability vector over the
+        units (aₖ > 0, Σₖ aₖ = 1), as cce's −Σₖ yₖ log aₖ assumes.
     params : dict
         The settings that pick this member of a family (huber's ``delta``).
     formula : str or None
@@ -68,10 +79,24 @@ class Loss:
     domain: tuple[float, float] = (-math.inf, math.inf)
     open_ends: tuple[bool, bool] = (True, True)
     targets: TargetCheck = field(default=lambda Y, n_units: Y)
-    predict_fn: Callable[[Array], NDArray[Any]] = field(default=lambda A: A)
     label_rule: str = "any finite numbers"
+    task: Task = "regression"
+    class_labels: tuple[float, float] = (0.0, 1.0)
+    needs_distribution: bool = False
     params: dict[str, float] = field(default_factory=dict)
     formula: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.task not in get_args(Task):
+            raise ValueError(
+                f"{self.name}: task must be one of {list(get_args(Task))}, got {self.task!r}"
+            )
+        negative, positive = self.class_labels
+        if not negative < positive:
+            raise ValueError(
+                f"{self.name}: class_labels are (negative, positive) with negative < positive, "
+                f"got {self.class_labels!r}"
+            )
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Loss:
         # Frozen, and natural pairs are recognized by identity: a deep copy (scikit-learn's
@@ -84,7 +109,14 @@ class Loss:
         if self.formula is not None:
             return (
                 type(self).from_expression,
-                (self.name, self.formula, self.domain, self.open_ends),
+                (
+                    self.name,
+                    self.formula,
+                    self.domain,
+                    self.open_ends,
+                    self.task,
+                    self.class_labels,
+                ),
             )
         return (catalog_entry, ("loss", *reference(self)))
 
@@ -146,9 +178,26 @@ class Loss:
         A_arr, Y_arr = self._prepare(A, Y)
         return self.gradient(A_arr, Y_arr)
 
+    @property
+    def metric(self) -> str:
+        """``"accuracy"`` when the labels are classes, ``"r2"`` when they are numbers."""
+        return "r2" if self.task == "regression" else "accuracy"
+
+    @property
+    def threshold(self) -> float:
+        """The midpoint of :attr:`class_labels`, where a binary output switches class
+        (0.5 for 0/1 labels, 0 for hinge's ±1)."""
+        negative, positive = self.class_labels
+        return (negative + positive) / 2
+
     def predict(self, A: Array) -> NDArray[Any]:
-        """The prediction read off A: labels for classification losses, A otherwise."""
-        return self.predict_fn(A)
+        """The prediction read off A (n_L, m): for a binary task 1 where a > :attr:`threshold`
+        else 0, per unit; for a multiclass one the argmax of each column, (1, m); else A."""
+        if self.task == "binary":
+            return (A > self.threshold).astype(np.int64)
+        if self.task == "multiclass":
+            return A.argmax(axis=0)[None, :]
+        return A
 
     @classmethod
     def from_expression(
@@ -157,15 +206,19 @@ class Loss:
         formula: str,
         domain: tuple[float, float] = (-math.inf, math.inf),
         open_ends: tuple[bool, bool] = (True, True),
+        task: Task = "regression",
+        class_labels: tuple[float, float] = (0.0, 1.0),
     ) -> Loss:
         """A custom loss ℓ(a, y) from a formula in a and y, e.g. ``"(a - y)**4"``.
 
         dA = ∂ℓ/∂a comes from SymPy; both are compiled to NumPy. The formula is
         parsed without eval (:mod:`chainrule.symbolic.formulas`). The per-example
-        loss sums ℓ over the output units; labels may be any finite numbers and
-        predictions are A itself. ``domain`` is the set of a where ℓ is defined
-        (all reals unless given). The entry keeps its formula text, which is how
-        it pickles and saves.
+        loss sums ℓ over the output units; labels may be any finite numbers.
+        ``domain`` is the set of a where ℓ is defined (all reals unless given).
+        A custom loss is a regression loss (predictions are A, the metric R²)
+        unless ``task`` says its labels are classes, coded as ``class_labels``
+        (whatever its name: one called "bce" is not bce). The entry keeps its
+        formula text, which is how it pickles and saves.
 
         >>> L = Loss.from_expression("quartic", "(a - y)**4")
         >>> L.backward([[3.0]], [[1.0]]).tolist()
@@ -189,6 +242,8 @@ class Loss:
             expression,
             domain=check_bounds(domain, "domain"),
             open_ends=open_ends,
+            task=task,
+            class_labels=(float(class_labels[0]), float(class_labels[1])),
             formula=formula,
         )
 

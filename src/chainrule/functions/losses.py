@@ -11,7 +11,9 @@ Each entry holds:
 * ``gradient(A, Y)``: dA = ∂L/∂A per example, shape (n_L, m), *no* 1/m;
 * ``sympy(a, y)``: the SymPy expression of ℓ(a, y);
 * the domain of a and the labels it accepts (``prepare_targets``);
-* how a prediction is read off A (``predict``).
+* the task its labels describe (``task``: binary, multiclass or regression),
+  which picks the prediction read off A and the metric, and the label values
+  a binary task is coded with (``class_labels``: hinge's ±1).
 
 The formulas here are the *generic* ones, written in probability space
 (bce divides by a and 1 − a). They are exact mathematics and are what the
@@ -23,7 +25,6 @@ computed from the logits Z for natural pairs.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -94,17 +95,6 @@ def _signs(Y: Array, n_units: int) -> Array:
             "hinge", "classes in {0, 1} or in {−1, 1}", Y, bad if bad.any() else Y == -1
         )
     return Y
-
-
-def _threshold(level: float) -> Callable[[Array], NDArray[Any]]:
-    def predict(A: Array) -> NDArray[Any]:
-        return (A > level).astype(np.int64)
-
-    return predict
-
-
-def _argmax(A: Array) -> NDArray[Any]:
-    return A.argmax(axis=0)[None, :]
 
 
 # --- the formulas ----------------------------------------------------------
@@ -198,8 +188,8 @@ BCE = Loss(
     lambda sp, a, y: -(y * sp.log(a) + (1 - y) * sp.log(1 - a)),
     domain=(0.0, 1.0),
     targets=_probabilities,
-    predict_fn=_threshold(0.5),
     label_rule="0/1 classes or probabilities in [0, 1], shaped like A",
+    task="binary",
 )
 CCE = Loss(
     "cce",
@@ -209,8 +199,9 @@ CCE = Loss(
     domain=(0.0, 1.0),
     open_ends=(True, False),
     targets=_class_distribution,
-    predict_fn=_argmax,
     label_rule="one-hot (K, m) or integer labels (1, m)",
+    task="multiclass",
+    needs_distribution=True,
 )
 MSE = Loss("mse", _mse, _mse_gradient, lambda sp, a, y: (a - y) ** 2)
 MAE = Loss("mae", _mae, _mae_gradient, lambda sp, a, y: sp.Abs(a - y))
@@ -221,8 +212,9 @@ HINGE = Loss(
     # With t = ±1 the label; derive shows it in terms of t.
     lambda sp, a, y: sp.Max(0, 1 - y * a),
     targets=_signs,
-    predict_fn=_threshold(0.0),
     label_rule="classes in {0, 1} or {−1, 1}, shaped like A",
+    task="binary",
+    class_labels=(-1.0, 1.0),
 )
 POISSON = Loss(
     "poisson",

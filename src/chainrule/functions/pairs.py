@@ -51,7 +51,7 @@ from chainrule.functions.activations import (
     activation,
     log_softmax,
 )
-from chainrule.functions.losses import BCE, CCE, HINGE, MSE, POISSON, Loss, loss
+from chainrule.functions.losses import BCE, CCE, MSE, POISSON, Loss, loss
 
 Array = NDArray[np.floating[Any]]
 
@@ -116,19 +116,22 @@ def natural_pair(activation_: str | Activation, loss_: str | Loss) -> NaturalPai
 
 
 def domain_problem(activation_: str | Activation, loss_: str | Loss) -> str | None:
-    """Why g's outputs can leave L's domain (tanh with bce), with the usual fix; else None."""
+    """Why g's outputs can leave L's domain (tanh with bce), with the usual fix; else None.
+
+    Read off the entries: a loss that needs a probability vector (cce) wants an
+    activation that gives one (softmax); a binary loss wants outputs on both
+    sides of its threshold (hinge's 0); every loss wants g's range inside its
+    domain.
+    """
     g, L = activation(activation_), loss(loss_)
-    if L is CCE and g is not SOFTMAX:
+    if L.needs_distribution and not g.gives_distribution:
         return (
-            f"cce needs a probability vector over the K classes (aₖ > 0, Σₖ aₖ = 1), and "
-            f"{g.name} does not give one; use softmax at the output."
+            f"{L.name} needs a probability vector over the K classes (aₖ > 0, Σₖ aₖ = 1), "
+            f"and {g.name} does not give one; use softmax at the output."
         )
-    g_low, g_low_open = g.output_range[0], g.open_ends[0]
-    if L is HINGE and (g_low > 0 or (g_low == 0 and g_low_open)):
-        return (
-            f"hinge reads the class off the sign of a (class 1 where a > 0), and {g.name} "
-            f"gives only values > 0, so every prediction would be class 1; use identity or tanh."
-        )
+    one_class = _one_class(g, L)
+    if one_class is not None:
+        return one_class
     (g_low, g_high), (g_low_open, g_high_open) = g.output_range, g.open_ends
     (L_low, L_high), (L_low_open, L_high_open) = L.domain, L.open_ends
     low_ok = g_low > L_low or (g_low == L_low and (g_low_open or not L_low_open))
@@ -157,6 +160,27 @@ TASK_PAIRS: dict[str, tuple[str, str]] = {
     "multilabel": ("sigmoid", "bce"),
     "regression": ("identity", "mse"),
 }
+
+
+def _one_class(g: Activation, L: Loss) -> str | None:
+    """For a binary loss, why every prediction would be one class: all of g's outputs
+    fall on one side of L's threshold t (hinge's 0 with exp); else None."""
+    if L.task != "binary":
+        return None
+    t = L.threshold
+    (g_low, g_high), (g_low_open, _) = g.output_range, g.open_ends
+    if g_low > t or (g_low == t and g_low_open):
+        values, predicted = f"> {t:g}", 1
+    elif g_high <= t:
+        values, predicted = f"≤ {t:g}", 0
+    else:
+        return None
+    fix = "identity or tanh" if t == 0 else f"an activation whose outputs reach both sides of {t:g}"
+    return (
+        f"{L.name} reads the class off the sign of {'a' if t == 0 else f'a − {t:g}'} (class 1 "
+        f"where a > {t:g}), and {g.name} gives only values {values}, so every prediction "
+        f"would be class {predicted}; use {fix}."
+    )
 
 
 def complete_pair(

@@ -26,7 +26,7 @@ from typing import Any
 
 from chainrule.functions.activations import SOFTMAX, Activation, activation
 from chainrule.functions.activations import names as activation_names
-from chainrule.functions.losses import CCE, Loss, loss
+from chainrule.functions.losses import Loss, loss
 from chainrule.functions.losses import names as loss_names
 from chainrule.functions.pairs import domain_problem
 from chainrule.symbolic.algebra import in_terms_of_a, tidy, too_big
@@ -217,7 +217,7 @@ def _softmax(L: Loss) -> Derivation:
             "the chain rule: ∂L/∂zᵢ = Σₖ ∂L/∂aₖ · ∂aₖ/∂zᵢ", _eq(sp, dL_dz, chain), as_written=True
         ),
     ]
-    if L is CCE or sp.cancel(dA_real + y_k / a_k) == 0:  # cce, or a loss written like it
+    if sp.cancel(dA_real + y_k / a_k) == 0:  # dA = −y/a: cce, or a loss written like it
         # −Σₖ (yₖ/aₖ)·aₖ(δᵢₖ − aᵢ) = −yᵢ + aᵢ Σₖ yₖ, and Σₖ yₖ = 1 for a label distribution.
         expanded = -y[i] + a[i] * sp.Sum(y[k], (k, 1, K))
         dZ = a[i] - y[i]

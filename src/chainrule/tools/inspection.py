@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 from rich.console import Console
 from rich.table import Table
 
-from chainrule.functions.activations import RELU, Activation
+from chainrule.functions.activations import Activation
 
 if TYPE_CHECKING:
     from chainrule.core.model import Model
@@ -66,8 +66,9 @@ def saturated_share(g: Activation, A: Array) -> float | None:
 
 
 def dead_share(g: Activation, Z: Array) -> float | None:
-    """The share of relu units whose Z ≤ 0 on every example (None for other activations)."""
-    if g is not RELU:
+    """The share of units whose Z ≤ 0 on every example, for an activation whose g' is 0
+    there (relu: ``dies_below_zero``); None for other activations, whose units never die."""
+    if not g.dies_below_zero:
         return None
     return float(np.mean(np.all(Z <= 0, axis=1)))
 

@@ -141,7 +141,7 @@ def decision_boundary(
 def _pair_inputs(
     g: Activation, L: Loss, z: NDArray[np.float64], y: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    if g.name == "softmax":
+    if not g.elementwise:
         # Two classes, logits (z, 0), true class the first: dZ[0] is shown.
         Z = np.vstack([z, np.zeros_like(z)])
         Y = np.vstack([np.ones_like(z), np.zeros_like(z)])
@@ -192,7 +192,7 @@ def output_layer(
         axis.set_xscale("symlog", linthresh=10)
     top.set_xlabel("z (the logit)")
     top.set_ylabel("dZ = ∂L/∂z")
-    label = "class 1 of (z, 0)" if g.name == "softmax" else f"y = {y:g}"
+    label = f"y = {y:g}" if g.elementwise else "class 1 of (z, 0)"
     top.set_title(
         f"output layer: {g.name} with {L.name}, {label}"
         + ("" if natural else " (not a natural pair: generic route only)")

@@ -1,7 +1,8 @@
 """The metric reported next to the cost: accuracy for classification losses, R² otherwise.
 
-The loss decides which (one table, :data:`CLASSIFICATION_LOSSES`); the
-predictions are those of :meth:`chainrule.Loss.predict`.
+The loss decides which (:attr:`chainrule.Loss.metric`, read off its ``task``);
+the predictions are those of :meth:`chainrule.Loss.predict`, and the true
+class is read off the labels by the same rule.
 """
 
 from __future__ import annotations
@@ -15,29 +16,23 @@ from chainrule.functions.losses import Loss
 
 Array = NDArray[np.floating[Any]]
 
-#: Losses whose predictions are classes; every other loss is scored by R².
-CLASSIFICATION_LOSSES = frozenset({"bce", "cce", "hinge"})
-
 
 def metric_name(loss: Loss) -> str:
-    """``"accuracy"`` for bce, cce and hinge; ``"r2"`` for every other loss."""
-    return "accuracy" if loss.name in CLASSIFICATION_LOSSES else "r2"
+    """``"accuracy"`` for a loss whose labels are classes (bce, cce, hinge), else ``"r2"``."""
+    return loss.metric
 
 
 def _hits(loss: Loss, AL: Array, Y: Array) -> NDArray[np.bool_]:
-    predicted = loss.predict(AL)
-    if loss.name == "cce":
-        truth = Y.argmax(axis=0)[None, :]
-    else:
-        truth = (Y > 0) if loss.name == "hinge" else (Y >= 0.5)
-    return np.asarray(predicted == truth)
+    return np.asarray(loss.predict(AL) == loss.predict(Y))
 
 
 def accuracy(loss: Loss, AL: Array, Y: Array) -> float:
     """The fraction of labels predicted right; Y is laid out like A[L] (prepared targets).
 
-    cce compares class indices (argmax of each column); bce and hinge compare
-    each unit's 0/1 prediction with the label (y ≥ 0.5 for bce, y > 0 for hinge).
+    The true class is read off Y as the prediction is off A[L]
+    (:meth:`chainrule.Loss.predict`): multiclass compares class indices (the
+    argmax of each column); binary compares each unit against the loss's
+    threshold (y > 0.5 for bce's 0/1, y > 0 for hinge's ±1).
     """
     return float(np.mean(_hits(loss, AL, Y)))
 

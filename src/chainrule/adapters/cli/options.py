@@ -27,6 +27,8 @@ from chainrule.base.checks import (
     check_layer_sizes,
     check_seed,
 )
+from chainrule.functions.activations import names as activation_names
+from chainrule.functions.losses import names as loss_names
 from chainrule.functions.pairs import TASK_PAIRS, complete_pair
 from chainrule.tools import datasets as catalog_of_datasets
 from chainrule.tools import plots
@@ -165,9 +167,13 @@ SeedOption = Annotated[
     int, typer.Option(help="seed of the split, the weights, shuffling and dropout")
 ]
 LayersOption = Annotated[str, typer.Option(help="hidden layer sizes, e.g. 16,8 ('' for none)")]
-HiddenOption = Annotated[str, typer.Option(help="the hidden layers' activation")]
-OutputOption = Annotated[str | None, typer.Option(help="output activation (default: by task)")]
-LossOption = Annotated[str | None, typer.Option(help="loss (default: by task)")]
+#: The names each option takes, read off the catalogs (a new entry shows up by itself).
+ACTIVATIONS, LOSSES = ", ".join(activation_names()), ", ".join(loss_names())
+HiddenOption = Annotated[str, typer.Option(help=f"the hidden layers' activation: {ACTIVATIONS}")]
+OutputOption = Annotated[
+    str | None, typer.Option(help=f"output activation (default: by task): {ACTIVATIONS}")
+]
+LossOption = Annotated[str | None, typer.Option(help=f"loss (default: by task): {LOSSES}")]
 L2Option = Annotated[float, typer.Option(help="L2 strength λ")]
 DropoutOption = Annotated[
     float,

@@ -27,10 +27,12 @@ from chainrule.adapters.cli.options import (
     user_errors,
 )
 from chainrule.base.checks import check_integer
+from chainrule.core.initializers import names as initializer_names
 from chainrule.tools import plots
 from chainrule.tools.gradcheck import gradcheck as check_gradient
 from chainrule.tools.model_files import TrainedOn
 from chainrule.tools.model_files import save as save_model
+from chainrule.training.optimizers import names as optimizer_names
 from chainrule.training.trainer import fit
 
 
@@ -41,13 +43,13 @@ def train(
     hidden: HiddenOption = "relu",
     output: OutputOption = None,
     loss: LossOption = None,
-    optimizer: Annotated[str, typer.Option(help="sgd, momentum, rmsprop or adam")] = "adam",
+    optimizer: Annotated[str, typer.Option(help=", ".join(optimizer_names()))] = "adam",
     lr: Annotated[float, typer.Option(help="learning rate α")] = 0.001,
     epochs: Annotated[int, typer.Option(help="passes over the training split")] = 100,
     batch_size: Annotated[int, typer.Option(help="mini-batch size; 0 for full batch")] = 32,
     l2: L2Option = 0.0,
     dropout: DropoutOption = 0.0,
-    init: Annotated[str, typer.Option(help="he, xavier, normalized or small")] = "he",
+    init: Annotated[str, typer.Option(help=", ".join(initializer_names()))] = "he",
     dtype: Annotated[str, typer.Option(help="float64 or float32")] = "float64",
     seed: SeedOption = 0,
     save: Annotated[Path | None, typer.Option(help="write the trained model here (.npz)")] = None,

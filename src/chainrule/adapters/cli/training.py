@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from chainrule.adapters.cli.evaluate import evaluate_command, predict
-from chainrule.adapters.cli.options import check_output, user_errors
+from chainrule.adapters.cli.options import ACTIVATIONS, LOSSES, check_output, user_errors
 from chainrule.adapters.cli.train import gradcheck, train
 from chainrule.tools import datasets as catalog_of_datasets
 from chainrule.tools import plots
@@ -23,8 +23,10 @@ from chainrule.tools import plots
 
 @user_errors
 def plot_pair(
-    activation: Annotated[str, typer.Option(help="the output activation g[L]")] = "sigmoid",
-    loss: Annotated[str, typer.Option(help="the loss L")] = "bce",
+    activation: Annotated[
+        str, typer.Option(help=f"the output activation g[L]: {ACTIVATIONS}")
+    ] = "sigmoid",
+    loss: Annotated[str, typer.Option(help=f"the loss L: {LOSSES}")] = "bce",
     out: Annotated[
         Path, typer.Option(help="where to write the picture (PNG; .pdf, .svg: by suffix)")
     ] = Path("pair.png"),
