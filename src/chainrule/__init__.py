@@ -15,6 +15,7 @@ from chainrule import course, datasets, optimizers, schedules, shapes
 from chainrule._version import __version__
 from chainrule.compare import Comparison, compare
 from chainrule.derive import Derivation, derive, derive_all
+from chainrule.derive_network import NetworkDerivation, derive_network
 from chainrule.diagnostics import MistakeWarning
 from chainrule.functions import (
     NATURAL_PAIRS,
@@ -51,6 +52,7 @@ __all__ = [
     "NaturalPair",
     "Network",
     "NetworkClassifier",
+    "NetworkDerivation",
     "NetworkRegressor",
     "NumericalWarning",
     "Recorder",
@@ -62,6 +64,7 @@ __all__ = [
     "datasets",
     "derive",
     "derive_all",
+    "derive_network",
     "domain_problem",
     "gradcheck",
     "load",

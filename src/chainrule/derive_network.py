@@ -76,10 +76,10 @@ class NetworkDerivation:
 
     # -- rendering ------------------------------------------------------------
 
-    def equation(self, step: NetworkStep) -> str:
-        """``lhs = general = expression`` in Unicode."""
-        parts = [step.lhs, *([step.general] if step.general is not None else []), step.expression]
-        return " = ".join(text_of(part, self.elementwise) for part in parts)
+    def equation(self, step: NetworkStep, general: bool = False) -> str:
+        """``lhs = expression`` in Unicode (``lhs = general`` with ``general=True``)."""
+        rhs = step.general if general else step.expression
+        return f"{text_of(step.lhs, self.elementwise)} = {text_of(rhs, self.elementwise)}"
 
     def equation_latex(self, step: NetworkStep) -> str:
         """``lhs = general = expression`` in LaTeX."""
@@ -103,6 +103,8 @@ class NetworkDerivation:
         lines = [self.heading()]
         for number, step in enumerate(self.steps, start=1):
             lines.append(f"{number}. {step.title}")
+            if step.general is not None:
+                lines.append(f"     {self.equation(step, general=True)}")
             lines.append(f"     {self.equation(step)}")
             lines.extend(f"     {label}: {sentence}" for label, sentence in step.notes)
         return "\n".join(lines)

@@ -64,7 +64,7 @@ def unicode_scalar(expr: Any) -> str:
 
     text = text_name(sp.sstr(expr))
     text = re.sub(r"\*\*(\d)\b", lambda m: _SUPERSCRIPTS.get(m.group(1), "^" + m.group(1)), text)
-    text = text.replace("**", "^").replace("*", "·").replace(" - ", " − ")
+    text = text.replace("**", "^").replace("*", "·").replace(" - ", " − ").replace("(-", "(−")
     return "−" + text[1:] if text.startswith("-") else text
 
 

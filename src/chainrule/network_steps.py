@@ -150,7 +150,10 @@ def elementwise_factors(d: NetworkDerivation) -> dict[str, Elementwise]:
         A_L, Y = sp.Symbol(f"A^{{[{d.L}]}}", real=True), sp.Symbol("Y", real=True)
         name = f"dL/dA^{{[{d.L}]}}"
         factors[name] = Elementwise(
-            name, dA.xreplace({a: A_L, y: Y}), ((A_L, f"A^{{[{d.L}]}}"), (Y, "Y"))
+            # factor_terms keeps 2·(A − Y) as derive shows it (xreplace would distribute the 2).
+            name,
+            sp.factor_terms(dA.xreplace({a: A_L, y: Y})),
+            ((A_L, f"A^{{[{d.L}]}}"), (Y, "Y")),
         )
     return factors
 
