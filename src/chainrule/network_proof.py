@@ -12,8 +12,9 @@ function of fresh symbols standing for Z[l] (or A[l], before its dropout mask).
 
 The comparison is **numeric, at several random rational points, to 30
 significant digits** (symbolic simplification of the nested differences is
-too slow): at each point every symbol gets an exact rational value (Y one-hot
-for softmax outputs, D entries 0 or 1), the elementwise derivatives are
+too slow): at each point every W, b and X entry gets a random rational n/1000
+(held as a 50-digit number), Y entries a rational in (0, 1) or one-hot columns
+for softmax outputs, D entries 0 or 1; the elementwise derivatives are
 evaluated with 50-digit arithmetic, and each step's matrix formula is evaluated
 with SymPy matrices of the same 50-digit numbers, through the same evaluator
 that :meth:`NetworkDerivation.gradients` runs with NumPy. A step passes when
