@@ -4,7 +4,7 @@ For J = (1/m) Σₖ L(A[L]_:k, Y_:k) + (λ/2m) Σ_l ‖W[l]‖²_F and, for l = 
 
     dZ[L]   = c·(A[L] − Y)                     natural pair (chainrule.derive)
             = dA[L] ⊙ g[L]'(Z[L])              any other elementwise pair
-    dW[l]   = (1/m) dZ[l] A[l−1]ᵀ + (λ/m) W[l]
+    dW[l]   = (1/m) dZ[l] A[l−1]ᵀ + (λ/m) W[l]    (A[l−1] ⊙ D[l−1]/keep_prob with dropout)
     db[l]   = (1/m) dZ[l] 1ₘ                   (the sum over the examples)
     dA[l−1] = W[l]ᵀ dZ[l] ⊙ D[l−1]/keep_prob   (the mask only with dropout)
     dZ[l−1] = dA[l−1] ⊙ g[l−1]'(Z[l−1])
@@ -18,7 +18,7 @@ and the proof of :meth:`NetworkDerivation.verify` all come from that one express
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -280,7 +280,7 @@ def derive_network(
         raise ValueError(f"output {out.activation_function.name}: {out.domain_problem}")
     if not out.activation_function.elementwise and dims[-1] == 1:
         raise ValueError("softmax over one output unit is always 1: use sigmoid, or more units")
-    d = NetworkDerivation(
+    bare = NetworkDerivation(
         dims,
         tuple(derive("mse", spec) for spec in specs),  # read for g[l] and g'[l]
         out,
@@ -288,6 +288,5 @@ def derive_network(
         None if keep_prob is None or L == 1 else float(keep_prob),
         _scalar_symbols(),
     )
-    object.__setattr__(d, "elementwise", elementwise_factors(d))
-    object.__setattr__(d, "steps", build_steps(d))
-    return d
+    with_factors = replace(bare, elementwise=elementwise_factors(bare))
+    return replace(with_factors, steps=build_steps(with_factors))

@@ -86,7 +86,7 @@ def _output_notes(d: NetworkDerivation, kind: str) -> Notes:
             (
                 "route",
                 f"natural pair {out.pair}: derive(…) simplifies dA[{L}] ⊙ g'[{L}] to "
-                f"{c}(a − y), which the network computes fused from the logits",
+                f"{c}(a − y), the rule to fuse from the logits",
             ),
             (
                 "index",
