@@ -222,7 +222,7 @@ def _scalar_symbols() -> tuple[Any, Any, Any]:
     return (
         sp.Symbol("m", positive=True, integer=True),
         sp.Symbol("lambda", positive=True),
-        sp.Symbol("keep_{prob}", positive=True),
+        sp.Symbol("keep_prob", positive=True),
     )
 
 

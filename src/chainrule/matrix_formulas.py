@@ -55,7 +55,7 @@ class Elementwise:
 
 def text_name(name: str) -> str:
     """``W^{[2]}`` → ``W[2]``; ``lambda`` → ``λ``."""
-    return _LAYER.sub(r"[\1]", name).replace("lambda", "λ").replace("keep_{prob}", "keep_prob")
+    return _LAYER.sub(r"[\1]", name).replace("lambda", "λ")
 
 
 def unicode_scalar(expr: Any) -> str:
@@ -158,7 +158,9 @@ def latex(expr: Any, elementwise: dict[str, Elementwise]) -> str:
         return prefix + " ".join(wrap(x) for x in matrices)
     if isinstance(expr, sp.MatAdd):
         parts = [latex(term, elementwise) for term in expr.args]
-        return parts[0] + "".join(p if p.startswith("-") else " + " + p for p in parts[1:])
+        return parts[0] + "".join(
+            f" - {p[1:]}" if p.startswith("-") else f" + {p}" for p in parts[1:]
+        )
     if isinstance(expr, sp.HadamardProduct):
         return r" \odot ".join(wrap(x) for x in expr.args)
     raise TypeError(f"no LaTeX form for {type(expr).__name__}")
