@@ -18,76 +18,30 @@ and the proof of :meth:`NetworkDerivation.verify` all come from that one express
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from chainrule.derive import Derivation, derive
+from chainrule.derive import derive
 from chainrule.functions.activations import Activation
 from chainrule.functions.losses import Loss
 from chainrule.initializers import check_layer_dims
-from chainrule.matrix_formulas import Elementwise, NumpyBackend, evaluate
-from chainrule.matrix_formulas import latex as latex_of
-from chainrule.matrix_formulas import text as text_of
-from chainrule.network_steps import NetworkStep, build_steps, elementwise_factors
-
-if TYPE_CHECKING:
-    from chainrule.network_proof import Proof
+from chainrule.matrix_formulas import NumpyBackend, evaluate
+from chainrule.network_proof import Proof
+from chainrule.network_proof import verify as prove
+from chainrule.network_spec import NetworkSpec
+from chainrule.network_steps import build_steps, elementwise_factors
 
 Array = NDArray[np.floating[Any]]
 
 
 @dataclass(frozen=True, eq=False)
-class NetworkDerivation:
-    """The backward pass of one network, step by step, from J down to layer 1.
-
-    Invariants: ``steps`` run dA[L] (generic route only), dZ[L], then for
-    l = L … 1: dW[l], db[l], dA[l−1] and, for l > 1, dZ[l−1]; every step's
-    ``expression`` has this network's sizes, so SymPy has checked each product's
-    inner sizes. ``elementwise`` holds the entrywise factors (g', dA[L]) read off
-    :func:`chainrule.derive`, by the name of their MatrixSymbol.
-    """
-
-    layer_dims: tuple[int, ...]
-    hidden: tuple[Derivation, ...]
-    output: Derivation
-    l2: float
-    keep_prob: float | None
-    symbols: tuple[Any, Any, Any]
-    steps: tuple[NetworkStep, ...] = ()
-    elementwise: dict[str, Elementwise] = field(default_factory=dict)
-
-    @property
-    def L(self) -> int:
-        """The number of layers with parameters."""
-        return len(self.layer_dims) - 1
-
-    @property
-    def loss(self) -> Loss:
-        return self.output.loss_function
-
-    def activation(self, l: int) -> Activation:
-        """g[l], l = 1 … L."""
-        return (self.output if l == self.L else self.hidden[l - 1]).activation_function
-
-    @property
-    def route(self) -> str:
-        """``"natural"`` (dZ[L] = c·(A[L] − Y), fused) or ``"generic"`` (dA[L] ⊙ g')."""
-        return "natural" if self.output.natural else "generic"
-
-    # -- rendering ------------------------------------------------------------
-
-    def equation(self, step: NetworkStep, general: bool = False) -> str:
-        """``lhs = expression`` in Unicode (``lhs = general`` with ``general=True``)."""
-        rhs = step.general if general else step.expression
-        return f"{text_of(step.lhs, self.elementwise)} = {text_of(rhs, self.elementwise)}"
-
-    def equation_latex(self, step: NetworkStep) -> str:
-        """``lhs = general = expression`` in LaTeX."""
-        parts = [step.lhs, *([step.general] if step.general is not None else []), step.expression]
-        return " = ".join(latex_of(part, self.elementwise) for part in parts)
+class NetworkDerivation(NetworkSpec):
+    """The backward pass of one network, step by step, from J down to layer 1:
+    the :class:`~chainrule.network_spec.NetworkSpec` (layers, steps, elementwise
+    factors) with its text, LaTeX and Markdown, its numbers and its proof."""
 
     def heading(self) -> str:
         """The network and its cost in one or two lines."""
@@ -205,9 +159,7 @@ class NetworkDerivation:
         """Every step against SymPy's entrywise derivatives of J, with explicit small
         symbolic matrices (m examples), compared numerically at ``points`` random
         rational points to 30 digits; see :func:`chainrule.network_proof.verify`."""
-        from chainrule.network_proof import verify
-
-        return verify(self, m=m, points=points, seed=seed)
+        return prove(self, m=m, points=points, seed=seed)
 
 
 def _latex_text(title: str) -> str:

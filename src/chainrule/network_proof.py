@@ -17,7 +17,7 @@ too slow): at each point every W, b and X entry gets a random rational n/1000
 for softmax outputs, D entries 0 or 1; the elementwise derivatives are
 evaluated with 50-digit arithmetic, and each step's matrix formula is evaluated
 with SymPy matrices of the same 50-digit numbers, through the same evaluator
-that :meth:`NetworkDerivation.gradients` runs with NumPy. A step passes when
+that :meth:`chainrule.NetworkDerivation.gradients` runs with NumPy. A step passes when
 |formula − derivative| ≤ 10⁻³⁰ · (1 + |derivative|) for every entry at every
 point. Random points avoid the kinks of relu (Heaviside) with probability 1.
 """
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from chainrule.matrix_formulas import SympyBackend, evaluate
 
 if TYPE_CHECKING:
-    from chainrule.derive_network import NetworkDerivation
+    from chainrule.network_spec import NetworkSpec
 
 DIGITS = 30
 _WORKING_DIGITS = 50
@@ -82,7 +82,7 @@ class Proof:
 class _Network:
     """The network written out with symbols, m examples."""
 
-    def __init__(self, d: NetworkDerivation, m: int) -> None:
+    def __init__(self, d: NetworkSpec, m: int) -> None:
         import sympy as sp
 
         self.d, self.m, self.sp, n = d, m, sp, d.layer_dims
@@ -173,7 +173,7 @@ def _point(net: _Network, rng: random.Random) -> dict[Any, Any]:
     return point
 
 
-def verify(d: NetworkDerivation, m: int = 2, points: int = 3, seed: int = 0) -> Proof:
+def verify(d: NetworkSpec, m: int = 2, points: int = 3, seed: int = 0) -> Proof:
     """Check every step of ``d`` against SymPy's entrywise derivatives of J (see the module)."""
     import sympy as sp
 

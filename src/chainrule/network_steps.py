@@ -12,34 +12,12 @@ For l = L … 1 (the mask only with dropout, the L2 term only with λ > 0)::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chainrule.derive import derive
 from chainrule.matrix_formulas import Elementwise, shape_text
+from chainrule.network_spec import NetworkSpec, NetworkStep
 from chainrule.network_text import step_notes, step_title
-
-if TYPE_CHECKING:
-    from chainrule.derive_network import NetworkDerivation
-
-
-@dataclass(frozen=True, eq=False)
-class NetworkStep:
-    """One step of backprop: ``lhs = general = expression``, with its justification.
-
-    ``expression`` has this network's sizes (m stays a symbol) and is what is
-    printed, evaluated and verified; ``general`` is the step before a previous
-    result is substituted (dA[1] ⊙ g'[1](Z[1])), or None. ``notes`` are the
-    index-level derivation, the shape check, where 1/m enters, the L2 term and
-    the dropout mask, as (label, sentence) pairs.
-    """
-
-    key: str
-    title: str
-    lhs: Any
-    expression: Any
-    general: Any | None
-    notes: tuple[tuple[str, str], ...]
 
 
 class _Matrices:
@@ -66,7 +44,7 @@ class _Matrices:
 class _Formulas:
     """Builds every step's matrix expression for one set of sizes."""
 
-    def __init__(self, derivation: NetworkDerivation, M: _Matrices) -> None:
+    def __init__(self, derivation: NetworkSpec, M: _Matrices) -> None:
         import sympy as sp
 
         self.d, self.M, self.sp = derivation, M, sp
@@ -126,7 +104,7 @@ class _Formulas:
         return sp.HadamardProduct(M("dA", l), g)
 
 
-def elementwise_factors(d: NetworkDerivation) -> dict[str, Elementwise]:
+def elementwise_factors(d: NetworkSpec) -> dict[str, Elementwise]:
     """g'[l] for each elementwise layer (through A[l] where derive found it), and the
     output's dA[L] = ∂ℓ/∂a on the generic route."""
     import sympy as sp
@@ -158,7 +136,7 @@ def elementwise_factors(d: NetworkDerivation) -> dict[str, Elementwise]:
     return factors
 
 
-def build_steps(d: NetworkDerivation) -> tuple[NetworkStep, ...]:
+def build_steps(d: NetworkSpec) -> tuple[NetworkStep, ...]:
     """From J down to layer 1; each expression built with this network's sizes and
     with the sizes n_0 … n_L as symbols, for the shape check."""
     import sympy as sp

@@ -14,7 +14,7 @@ from chainrule.matrix_formulas import unicode_scalar
 
 if TYPE_CHECKING:
     from chainrule.derive import Derivation
-    from chainrule.derive_network import NetworkDerivation
+    from chainrule.network_spec import NetworkSpec
 
 Notes = tuple[tuple[str, str], ...]
 
@@ -49,7 +49,7 @@ def _activation_sentence(derivation: Derivation, l: int) -> str:
     return sentence
 
 
-def _dZ_index(d: NetworkDerivation, l: int) -> tuple[str, str]:
+def _dZ_index(d: NetworkSpec, l: int) -> tuple[str, str]:
     derivation = d.output if l == d.L else d.hidden[l - 1]
     if not derivation.activation_function.elementwise:
         return (
@@ -67,7 +67,7 @@ def _dZ_index(d: NetworkDerivation, l: int) -> tuple[str, str]:
     )
 
 
-def _output_notes(d: NetworkDerivation, kind: str) -> Notes:
+def _output_notes(d: NetworkSpec, kind: str) -> Notes:
     out, L = d.output, d.L
     ell = (
         unicode_scalar(out.loss) if out.activation_function.elementwise else out.loss_function.name
@@ -105,7 +105,7 @@ def _output_notes(d: NetworkDerivation, kind: str) -> Notes:
     )
 
 
-def _layer_notes(d: NetworkDerivation, kind: str, l: int) -> Notes:
+def _layer_notes(d: NetworkSpec, kind: str, l: int) -> Notes:
     masked = d.keep_prob is not None and 1 <= l - 1 < d.L
     A_prev = f"A[{l - 1}]" + (" (= X)" if l == 1 else "")
     if kind == "dW":
@@ -149,7 +149,7 @@ def _layer_notes(d: NetworkDerivation, kind: str, l: int) -> Notes:
     return _dA_notes(d, l, masked)
 
 
-def _dA_notes(d: NetworkDerivation, l: int, masked: bool) -> Notes:
+def _dA_notes(d: NetworkSpec, l: int, masked: bool) -> Notes:
     """dA[l−1] from layer l."""
     k = l - 1
     notes: list[tuple[str, str]] = [
@@ -174,7 +174,7 @@ def _dA_notes(d: NetworkDerivation, l: int, masked: bool) -> Notes:
     return tuple(notes)
 
 
-def step_notes(d: NetworkDerivation, key: str, shapes: str) -> Notes:
+def step_notes(d: NetworkSpec, key: str, shapes: str) -> Notes:
     """Every note of the step ``key`` (``"dW2"``, ``"dZ1"`` …), the shape check included."""
     kind, l = key[:2], int(key[2:])
     if l == d.L and kind in ("dA", "dZ"):
