@@ -94,12 +94,19 @@ def derive(
     backprop through every layer)."""
     if output_format not in ("text", "latex", "markdown"):
         raise ValueError(f"--format must be text, latex or markdown, got {output_format!r}")
-    if network is not None:
+    if all_pairs:
+        if output_format == "latex":
+            raise ValueError("--all prints a text or markdown table, not latex")
+        typer.echo(cr.derive_all().markdown())
+        return
+    if network is None:
+        derivation: cr.Derivation | cr.NetworkDerivation = cr.derive(loss, activation)
+    else:
         try:
             layer_dims = [int(size) for size in network.split(",")]
         except ValueError:
             raise ValueError(f"--network takes sizes such as 4,3,1, got {network!r}") from None
-        derivation_ = cr.derive_network(
+        derivation = cr.derive_network(
             layer_dims,
             hidden=hidden,
             output=output or activation,
@@ -107,14 +114,6 @@ def derive(
             l2=l2,
             keep_prob=None if dropout is None else 1 - dropout,
         )
-        typer.echo(getattr(derivation_, output_format)())
-        return
-    if all_pairs:
-        if output_format == "latex":
-            raise ValueError("--all prints a text or markdown table, not latex")
-        typer.echo(cr.derive_all().markdown())
-        return
-    derivation = cr.derive(loss, activation)
     rendered = {"text": derivation.text, "latex": derivation.latex, "markdown": derivation.markdown}
     typer.echo(rendered[output_format]())
 
