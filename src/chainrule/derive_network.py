@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from chainrule.derive import derive
+from chainrule.derive import _latex_text, derive
 from chainrule.functions.activations import Activation
 from chainrule.functions.losses import Loss
 from chainrule.initializers import check_layer_dims
@@ -160,12 +160,6 @@ class NetworkDerivation(NetworkSpec):
         symbolic matrices (m examples), compared numerically at ``points`` random
         rational points to 30 digits; see :func:`chainrule.network_proof.verify`."""
         return prove(self, m=m, points=points, seed=seed)
-
-
-def _latex_text(title: str) -> str:
-    for character in "\\&%$#_{}":
-        title = title.replace(character, "\\" + character)
-    return title
 
 
 def _scalar_symbols() -> tuple[Any, Any, Any]:

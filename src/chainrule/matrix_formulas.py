@@ -101,7 +101,7 @@ def text(expr: Any, elementwise: dict[str, Elementwise]) -> str:
             return f"({shown})" if inner.expression.is_Add else shown
         return text_name(expr.name)
     if isinstance(expr, sp.Transpose):
-        return _wrap_all(text(expr.arg, elementwise), expr.arg) + "ᵀ"
+        return _wrap_transposed(text(expr.arg, elementwise), expr.arg) + "ᵀ"
     if isinstance(expr, sp.OneMatrix):
         rows, cols = expr.shape
         return "1ₘ" if cols == 1 else f"ones({rows}, {cols})"
@@ -121,7 +121,7 @@ def text(expr: Any, elementwise: dict[str, Elementwise]) -> str:
     raise TypeError(f"no text form for {type(expr).__name__}")
 
 
-def _wrap_all(shown: str, expr: Any) -> str:
+def _wrap_transposed(shown: str, expr: Any) -> str:
     import sympy as sp
 
     return shown if isinstance(expr, sp.MatrixSymbol) else f"({shown})"

@@ -136,21 +136,23 @@ class _Network:
         return values
 
 
-def _truths(net: _Network) -> dict[str, tuple[Any, Any, Any]]:
+def _truths(net: _Network, keys: set[str]) -> dict[str, tuple[Any, Any, Any]]:
     """Per step key: (the cost as a function of the symbols, those symbols, the factor)
-    whose entrywise derivative the step must equal."""
+    whose entrywise derivative the step must equal; only for the steps in ``keys``."""
     d, m = net.d, net.m
     J = net.cost(0, net.X, is_z=False)
     truths: dict[str, tuple[Any, Any, Any]] = {}
     for l in range(1, d.L + 1):
         truths[f"dW{l}"] = (J, net.W[l], 1)
         truths[f"db{l}"] = (J, net.b[l], 1)
-        Z = net.matrix(f"Z{l}_", d.layer_dims[l], m)
-        truths[f"dZ{l}"] = (net.cost(l, Z, is_z=True), Z, m)
+        if f"dZ{l}" in keys:
+            Z = net.matrix(f"Z{l}_", d.layer_dims[l], m)
+            truths[f"dZ{l}"] = (net.cost(l, Z, is_z=True), Z, m)
     for l in range(0, d.L + 1):
-        A = net.X if l == 0 else net.matrix(f"A{l}_", d.layer_dims[l], m)
-        truths[f"dA{l}"] = (net.cost(l, A, is_z=False), A, m)
-    return truths
+        if f"dA{l}" in keys:  # dA[L] only on the generic route
+            A = net.X if l == 0 else net.matrix(f"A{l}_", d.layer_dims[l], m)
+            truths[f"dA{l}"] = (net.cost(l, A, is_z=False), A, m)
+    return {key: truth for key, truth in truths.items() if key in keys}
 
 
 def _point(net: _Network, rng: random.Random) -> dict[Any, Any]:
@@ -178,7 +180,7 @@ def verify(d: NetworkSpec, m: int = 2, points: int = 3, seed: int = 0) -> Proof:
     import sympy as sp
 
     net = _Network(d, m)
-    truths = _truths(net)
+    truths = _truths(net, {step.key for step in d.steps})
     derivatives = {
         key: (symbols, factor, [sp.diff(J, s) for s in symbols])
         for key, (J, symbols, factor) in truths.items()

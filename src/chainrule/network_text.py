@@ -38,11 +38,15 @@ def step_title(kind: str, l: int, L: int) -> str:
 
 
 def _activation_sentence(derivation: Derivation, l: int) -> str:
+    import sympy as sp
+
     g = derivation.activation_function
     sentence = (
         f"g[{l}](z) = {unicode_scalar(derivation.g)}, g'(z) = "
         f"{unicode_scalar(derivation.g_prime)} (SymPy)"
     )
+    if derivation.g_prime.has(sp.Heaviside):
+        sentence += "; at z = 0 it is taken as 0, as the frameworks do: Heaviside(z, 0)"
     in_a = derivation.g_prime_in_a
     if in_a is not None and in_a != derivation.g_prime:
         sentence += f" = {unicode_scalar(in_a)} written through a = A[{l}] = {g.name}(Z[{l}])"
