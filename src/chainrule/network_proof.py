@@ -6,9 +6,10 @@ the sizes of ``layer_dims``, m examples), forms the scalar cost
 
     J = (1/m) Σₖ Σᵢ ℓ(A[L]_ik, Y_ik) + (λ/2m) Σ_l Σ_ij W[l]_ij²
 
-and differentiates it entry by entry with ``sympy.diff``: ∂J/∂W[l]_ij and
-∂J/∂b[l]_i directly, and m·∂J/∂Z[l]_ik, m·∂J/∂A[l]_ik by writing J as a
-function of fresh symbols standing for Z[l] (or A[l], before its dropout mask).
+and differentiates it entry by entry with ``sympy.diff``: ∂J/∂W[l]_ij, ∂J/∂b[l]_i,
+m·∂J/∂Z[l]_ik and m·∂J/∂A[l]_ik, writing J as a function of fresh symbols
+standing for Z[l] (or A[l], before its dropout mask) where the derivative is taken
+at that layer.
 
 The comparison is **numeric, at several random rational points, to 30
 significant digits** (symbolic simplification of the nested differences is
@@ -138,20 +139,25 @@ class _Network:
 
 def _truths(net: _Network, keys: set[str]) -> dict[str, tuple[Any, Any, Any]]:
     """Per step key: (the cost as a function of the symbols, those symbols, the factor)
-    whose entrywise derivative the step must equal; only for the steps in ``keys``."""
+    whose entrywise derivative the step must equal; only for the steps in ``keys``.
+
+    dW[l], db[l] and dA[l−1] differentiate J written from A[l−1] (X for l = 1):
+    A[l−1] does not depend on W[l] or b[l], so ∂J/∂W[l] is the same, from a
+    smaller expression.
+    """
     d, m = net.d, net.m
-    J = net.cost(0, net.X, is_z=False)
     truths: dict[str, tuple[Any, Any, Any]] = {}
     for l in range(1, d.L + 1):
+        A = net.X if l == 1 else net.matrix(f"A{l - 1}_", d.layer_dims[l - 1], m)
+        J = net.cost(l - 1, A, is_z=False)
         truths[f"dW{l}"] = (J, net.W[l], 1)
         truths[f"db{l}"] = (J, net.b[l], 1)
-        if f"dZ{l}" in keys:
-            Z = net.matrix(f"Z{l}_", d.layer_dims[l], m)
-            truths[f"dZ{l}"] = (net.cost(l, Z, is_z=True), Z, m)
-    for l in range(0, d.L + 1):
-        if f"dA{l}" in keys:  # dA[L] only on the generic route
-            A = net.X if l == 0 else net.matrix(f"A{l}_", d.layer_dims[l], m)
-            truths[f"dA{l}"] = (net.cost(l, A, is_z=False), A, m)
+        truths[f"dA{l - 1}"] = (J, A, m)
+        Z = net.matrix(f"Z{l}_", d.layer_dims[l], m)
+        truths[f"dZ{l}"] = (net.cost(l, Z, is_z=True), Z, m)
+    if f"dA{d.L}" in keys:  # the generic route's dA[L]
+        A = net.matrix(f"A{d.L}_", d.layer_dims[d.L], m)
+        truths[f"dA{d.L}"] = (net.cost(d.L, A, is_z=False), A, m)
     return {key: truth for key, truth in truths.items() if key in keys}
 
 
