@@ -127,8 +127,8 @@ def elementwise_factors(d: NetworkSpec) -> dict[str, Elementwise]:
         dA = derive(d.loss, "identity").dZ  # ∂ℓ/∂a · 1, tidied: ∂ℓ/∂a whatever g[L] is
         A_L, Y = sp.Symbol(f"A^{{[{d.L}]}}", real=True), sp.Symbol("Y", real=True)
         name = f"dL/dA^{{[{d.L}]}}"
+        # factor_terms keeps 2·(A − Y) as derive shows it (xreplace would distribute the 2).
         factors[name] = Elementwise(
-            # factor_terms keeps 2·(A − Y) as derive shows it (xreplace would distribute the 2).
             name,
             sp.factor_terms(dA.xreplace({a: A_L, y: Y})),
             ((A_L, f"A^{{[{d.L}]}}"), (Y, "Y")),
