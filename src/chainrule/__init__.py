@@ -30,6 +30,7 @@ from chainrule.functions import (
 from chainrule.tools import datasets
 from chainrule.tools.compare import Comparison, compare
 from chainrule.tools.derive import Derivation, derive, derive_all
+from chainrule.tools.derive_network import NetworkDerivation, derive_network
 from chainrule.tools.gradcheck import GradcheckResult, gradcheck
 from chainrule.tools.inspection import Inspection, LayerStats, Recorder
 from chainrule.tools.model_files import load, save
@@ -53,6 +54,7 @@ __all__ = [
     "NaturalPair",
     "Network",
     "NetworkClassifier",
+    "NetworkDerivation",
     "NetworkRegressor",
     "NumericalWarning",
     "Recorder",
@@ -64,6 +66,7 @@ __all__ = [
     "datasets",
     "derive",
     "derive_all",
+    "derive_network",
     "domain_problem",
     "gradcheck",
     "load",

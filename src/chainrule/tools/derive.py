@@ -106,7 +106,7 @@ class Derivation:
         import sympy as sp
 
         rows = [
-            rf"&\text{{{number}. {_latex_text(step.title)}}} \\ "
+            rf"&\text{{{number}. {latex_text(step.title)}}} \\ "
             rf"&\quad {sp.latex(step.expression, order=step.order())}"
             for number, step in enumerate(self.steps, start=1)
         ]
@@ -132,7 +132,7 @@ class Derivation:
         return self.markdown()
 
 
-def _latex_text(title: str) -> str:
+def latex_text(title: str) -> str:
     """A title for ``\\text{…}``: LaTeX's special characters escaped."""
     for character in "\\&%$#_{}":
         title = title.replace(character, "\\" + character)

@@ -15,8 +15,9 @@ from chainrule.adapters.cli.check import register as register_check_command
 from chainrule.adapters.cli.options import user_errors
 from chainrule.adapters.cli.training import register as register_training_commands
 from chainrule.tools import datasets
+from chainrule.tools.derive import Derivation, derive_all
 from chainrule.tools.derive import derive as derive_pair
-from chainrule.tools.derive import derive_all
+from chainrule.tools.derive_network import NetworkDerivation, derive_network
 from chainrule.tools.gradcheck import gradcheck
 from chainrule.tools.network import Network
 from chainrule.training.trainer import evaluate
@@ -85,8 +86,20 @@ def derive(
     all_pairs: bool = typer.Option(
         False, "--all", help="The table of every activation × loss in the catalog."
     ),
+    network: str | None = typer.Option(
+        None, "--network", help="Layer sizes, e.g. 4,3,1: derive backprop through every layer."
+    ),
+    hidden: str = typer.Option("relu", "--hidden", help="With --network: the hidden activation."),
+    output: str | None = typer.Option(
+        None, "--output", help="With --network: the output activation (default: --activation)."
+    ),
+    l2: float = typer.Option(0.0, "--l2", help="With --network: λ of the L2 term."),
+    dropout: float | None = typer.Option(
+        None, "--dropout", help="With --network: the dropout rate, 1 − keep_prob."
+    ),
 ) -> None:
-    """Derive dA[L], g'(Z[L]) and dZ[L] for an output pair, step by step."""
+    """Derive dA[L], g'(Z[L]) and dZ[L] for an output pair, step by step (with --network,
+    backprop through every layer)."""
     if output_format not in ("text", "latex", "markdown"):
         raise ValueError(f"--format must be text, latex or markdown, got {output_format!r}")
     if all_pairs:
@@ -94,7 +107,21 @@ def derive(
             raise ValueError("--all prints a text or markdown table, not latex")
         typer.echo(derive_all().markdown())
         return
-    derivation = derive_pair(loss, activation)
+    if network is None:
+        derivation: Derivation | NetworkDerivation = derive_pair(loss, activation)
+    else:
+        try:
+            layer_dims = [int(size) for size in network.split(",")]
+        except ValueError:
+            raise ValueError(f"--network takes sizes such as 4,3,1, got {network!r}") from None
+        derivation = derive_network(
+            layer_dims,
+            hidden=hidden,
+            output=output or activation,
+            loss=loss,
+            l2=l2,
+            keep_prob=None if dropout is None else 1 - dropout,
+        )
     rendered = {"text": derivation.text, "latex": derivation.latex, "markdown": derivation.markdown}
     typer.echo(rendered[output_format]())
 
