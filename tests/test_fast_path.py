@@ -337,7 +337,7 @@ def test_the_workspace_holds_what_its_arrays_take():
     net = cr.Network(dims, output="softmax", loss="cce", dtype=np.float32)
     net.fit(X.astype(np.float32), Y, 1, 0.1, "adam", batch_size=B, verbose=0)
     P = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(dims))
-    per_batch = sum(dims[1:]) + 2 + dims[0] + dims[-1]  # Z (A is Z for relu), 0s, 1s, rows
+    per_batch = sum(dims[1:]) + 1 + dims[0] + dims[-1]  # Z (A is Z for relu), 1s, rows
     mask = max(dims[1:-1])  # relu' as bytes, one buffer for the widest relu layer
     assert net.workspace.nbytes() == 4 * (3 * P + per_batch * (B + 4)) + mask * (B + 4)
     net.workspace = None  # frees it; the next fit makes a new one

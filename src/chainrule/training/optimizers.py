@@ -88,6 +88,10 @@ class Optimizer:
 
     name: ClassVar[str] = ""
     slots: ClassVar[tuple[str, ...]] = ()
+    #: True when the update is θ − α·dθ with no state (plain sgd): a caller that
+    #: computes α·dθ itself (backprop with α folded into dZ[L]) may finish the
+    #: step with :meth:`step_folded` and needs no dθ.
+    folds_into_gradient: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.state: dict[str, dict[str, Array]] = {}
@@ -158,6 +162,18 @@ class Optimizer:
                 work[block],
                 out[block],
             )
+
+    def step_folded(self, theta: Array, scaled_grad: Array, out: Array) -> None:
+        """One update from α·dθ, which the caller has computed: ``out`` = θ − α·dθ.
+
+        Only where :attr:`folds_into_gradient`; ``scaled_grad`` may be ``out``
+        itself. θ and the vectors are flat, as in :meth:`step_flat`.
+        """
+        if not self.folds_into_gradient:
+            raise TypeError(f"{self.name} cannot finish a step from α·dθ: its update has state")
+        self.t += 1
+        # α = 1: the gradient has α in it already; out serves as the scratch (no pass is made).
+        self._update(theta, scaled_grad, 1.0, {}, out, out)
 
     def _flat_state(self, layout: FlatLayout) -> tuple[dict[str, Array], Array]:
         """The state as one vector per slot for ``layout``, packing the per-name state once."""
@@ -233,6 +249,7 @@ class SGD(Optimizer):
     """Plain gradient descent, θ −= α·dθ (no state)."""
 
     name = "sgd"
+    folds_into_gradient = True
 
     def _update(
         self,
@@ -243,7 +260,8 @@ class SGD(Optimizer):
         work: Array,
         out: Array,
     ) -> None:
-        np.subtract(theta, np.multiply(grad, alpha, out=work), out=out)
+        step = grad if alpha == 1 else np.multiply(grad, alpha, out=work)
+        np.subtract(theta, step, out=out)
 
 
 class Momentum(Optimizer):
