@@ -205,9 +205,10 @@ class FastSteps:
                 lambda: (np.empty(shapes[0], self.net.dtype), np.empty(shapes[1], self.net.dtype)),
             )
             # mode="clip": the columns come from a permutation, so always in range;
-            # NumPy's default mode="raise" gathers into a temporary first (10× slower).
-            X_rows = np.take(self.X_rows, columns, axis=0, out=X_into, mode="clip")
-            Y_rows = np.take(self.Y_rows, columns, axis=0, out=Y_into, mode="clip")
+            # NumPy's default mode="raise" gathers into a temporary first. The method,
+            # not np.take, which wraps it in Python.
+            X_rows = self.X_rows.take(columns, axis=0, out=X_into, mode="clip")
+            Y_rows = self.Y_rows.take(columns, axis=0, out=Y_into, mode="clip")
         A0, Y = X_rows.T, Y_rows.T
         buffers = self._buffers_for(A0.shape[1])
         ZL, AL = self._forward(buffers, A0)
