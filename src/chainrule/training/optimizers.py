@@ -15,7 +15,9 @@ parameter's dtype and is saved with the model (:func:`chainrule.save`).
 :meth:`Optimizer.step` updates each parameter of a dict in place;
 :meth:`Optimizer.step_flat` does the same arithmetic on all the parameters
 packed in one vector (:mod:`chainrule.training.flat`), which is how the fast
-path of fit trains.
+path of fit trains. Both run the optimizer's one ``_update``. Plain sgd says
+``folds_into_gradient``: its update is θ − α·dθ, so the fast path computes
+α·dθ in backprop and :meth:`Optimizer.step_folded` finishes the step.
 
 Examples
 --------
@@ -245,6 +247,22 @@ class Optimizer:
         self.state, self.t = state, t
 
 
+def _average(average: Array, value: Array, beta: float, work: Array) -> None:
+    """average = β·average + (1 − β)·value, in place; ``work`` is scratch (it may be value)."""
+    average *= beta
+    average += np.multiply(value, 1 - beta, out=work)
+
+
+def _descend(theta: Array, direction: Array, rate: float, work: Array, out: Array) -> None:
+    """out = θ − rate·direction; ``work`` is scratch (it may be direction or out).
+
+    rate = 1 makes no multiplication: the direction is the step already (α·dθ
+    from :meth:`Optimizer.step_folded`).
+    """
+    step = direction if rate == 1 else np.multiply(direction, rate, out=work)
+    np.subtract(theta, step, out=out)
+
+
 class SGD(Optimizer):
     """Plain gradient descent, θ −= α·dθ (no state)."""
 
@@ -260,8 +278,7 @@ class SGD(Optimizer):
         work: Array,
         out: Array,
     ) -> None:
-        step = grad if alpha == 1 else np.multiply(grad, alpha, out=work)
-        np.subtract(theta, step, out=out)
+        _descend(theta, grad, alpha, work, out)
 
 
 class Momentum(Optimizer):
@@ -286,10 +303,8 @@ class Momentum(Optimizer):
         work: Array,
         out: Array,
     ) -> None:
-        v = state["v"]
-        v *= self.beta
-        v += np.multiply(grad, 1 - self.beta, out=work)
-        np.subtract(theta, np.multiply(v, alpha, out=work), out=out)
+        _average(state["v"], grad, self.beta, work)
+        _descend(theta, state["v"], alpha, work, out)
 
 
 class RMSprop(Optimizer):
@@ -316,12 +331,9 @@ class RMSprop(Optimizer):
         out: Array,
     ) -> None:
         s = state["s"]
-        s *= self.beta
-        np.multiply(grad, grad, out=work)
-        s += np.multiply(work, 1 - self.beta, out=work)
+        _average(s, np.multiply(grad, grad, out=work), self.beta, work)
         denominator = np.add(np.sqrt(s, out=work), self.epsilon, out=work)  # √s + ε
-        step = np.divide(grad, denominator, out=work)
-        np.subtract(theta, np.multiply(step, alpha, out=work), out=out)
+        _descend(theta, np.divide(grad, denominator, out=work), alpha, work, out)
 
 
 class Adam(Optimizer):
@@ -351,16 +363,12 @@ class Adam(Optimizer):
         # The bias corrections fold into two scalars (as torch.optim.Adam does), saving a
         # pass over θ: α·v̂/(√ŝ + ε) = α·√(1 − β2ᵗ)/(1 − β1ᵗ) · v/(√s + ε·√(1 − β2ᵗ)).
         v, s = state["v"], state["s"]
-        v *= self.beta1
-        v += np.multiply(grad, 1 - self.beta1, out=work)
-        s *= self.beta2
-        np.multiply(grad, grad, out=work)
-        s += np.multiply(work, 1 - self.beta2, out=work)
+        _average(v, grad, self.beta1, work)
+        _average(s, np.multiply(grad, grad, out=work), self.beta2, work)
         root = math.sqrt(1 - self.beta2**self.t)
         denominator = np.add(np.sqrt(s, out=work), self.epsilon * root, out=work)
         step = np.divide(v, denominator, out=work)
-        scaled = np.multiply(step, alpha * root / (1 - self.beta1**self.t), out=work)
-        np.subtract(theta, scaled, out=out)
+        _descend(theta, step, alpha * root / (1 - self.beta1**self.t), work, out)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
