@@ -342,6 +342,7 @@ class Model:
         for l in range(L, 0, -1):
             A_prev, W, _, _, _ = caches[l - 1]
             grads[f"dZ{l}"] = dZ
+            # dA[l−1] = W[l]ᵀ dZ[l], dW[l] = (1/m) dZ[l] A[l−1]ᵀ, db[l] = (1/m) Σ dZ[l]
             dA_prev, dW, grads[f"db{l}"] = linear.backward(dZ, A_prev, W)
             if l2:
                 dW += (l2 / m) * W

@@ -26,11 +26,13 @@ differs is where the results are stored:
   by those layers; a ones vector (B,) for db[l] = dZ[l]·1.
 * Backward. dZ[L] is written over A[L] (a fresh array from the output
   activation) with 1/m (and α, when folded) multiplied in once; backprop is
-  linear in dZ[L], so every dW[l], db[l] carries the same factor. For l > 1,
-  g'(Z[l−1]) is taken first (as a mask, or from the entry), then
-  dA[l−1] = W[l]ᵀ·dZ[l] is written over A[l−1], which dW[l] has finished
-  with, or over Z[l−1] when g'(Z[l−1]) is A[l−1] itself (exp);
-  dZ[l−1] = dA[l−1] ⊙ g'(Z[l−1]) is formed there. dA[0] is never formed.
+  linear in dZ[L], so every dW[l], db[l] (and the (λ/m)·W[l] added to dW[l])
+  carries the same factor. Layer by layer, dW[l] and db[l] are formed first,
+  from dZ[l] and A[l−1]; then, for l > 1, g'(Z[l−1]) is taken (as a mask or
+  from the entry) while A[l−1] and Z[l−1] still hold their values, and
+  dA[l−1] = W[l]ᵀ·dZ[l] is written over A[l−1], or over Z[l−1] when
+  g'(Z[l−1]) is A[l−1] itself (exp); dZ[l−1] = dA[l−1] ⊙ g'(Z[l−1]) is formed
+  there. dA[0] is never formed.
 
 The work arrays, the θ and dθ vectors and the gather buffers, but not the
 examples, stay on the network after fit (:class:`Workspace`,
