@@ -343,10 +343,9 @@ class Model:
             A_prev, W, _, _, _ = caches[l - 1]
             grads[f"dZ{l}"] = dZ
             # dA[l−1] = W[l]ᵀ dZ[l], dW[l] = (1/m) dZ[l] A[l−1]ᵀ, db[l] = (1/m) Σ dZ[l]
-            dA_prev, dW, grads[f"db{l}"] = linear.backward(dZ, A_prev, W)
+            dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear.backward(dZ, A_prev, W)
             if l2:
-                dW += (l2 / m) * W
-            grads[f"dW{l}"] = dW
+                grads[f"dW{l}"] += (l2 / m) * W
             if masks is not None and l > 1:
                 dA_prev *= masks[l - 2]
             grads[f"dA{l - 1}"] = dA_prev

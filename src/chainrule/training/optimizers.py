@@ -90,9 +90,8 @@ class Optimizer:
 
     name: ClassVar[str] = ""
     slots: ClassVar[tuple[str, ...]] = ()
-    #: True when the update is θ − α·dθ with no state (plain sgd): a caller that
-    #: computes α·dθ itself (backprop with α folded into dZ[L]) may finish the
-    #: step with :meth:`step_folded` and needs no dθ.
+    #: True when the update is θ − α·dθ with no state (plain sgd): a caller that computes
+    #: α·dθ itself (α folded into dZ[L]) finishes the step with :meth:`step_folded`.
     folds_into_gradient: ClassVar[bool] = False
 
     def __init__(self) -> None:
@@ -166,10 +165,9 @@ class Optimizer:
             )
 
     def step_folded(self, theta: Array, scaled_grad: Array, out: Array) -> None:
-        """One update from α·dθ, which the caller has computed: ``out`` = θ − α·dθ.
+        """``out`` = θ − α·dθ from the caller's α·dθ (``scaled_grad``, which may be ``out``).
 
-        Only where :attr:`folds_into_gradient`; ``scaled_grad`` may be ``out``
-        itself. θ and the vectors are flat, as in :meth:`step_flat`.
+        Only where :attr:`folds_into_gradient`.
         """
         if not self.folds_into_gradient:
             raise TypeError(f"{self.name} cannot finish a step from α·dθ: its update has state")
@@ -254,11 +252,8 @@ def _average(average: Array, value: Array, beta: float, work: Array) -> None:
 
 
 def _descend(theta: Array, direction: Array, rate: float, work: Array, out: Array) -> None:
-    """out = θ − rate·direction; ``work`` is scratch (it may be direction or out).
-
-    rate = 1 makes no multiplication: the direction is the step already (α·dθ
-    from :meth:`Optimizer.step_folded`).
-    """
+    """out = θ − rate·direction, ``work`` as scratch (it may be direction or out); rate = 1
+    makes no multiplication (the direction is α·dθ already: :meth:`Optimizer.step_folded`)."""
     step = direction if rate == 1 else np.multiply(direction, rate, out=work)
     np.subtract(theta, step, out=out)
 
