@@ -337,7 +337,7 @@ def test_the_workspace_holds_what_its_arrays_take():
     net = cr.Network(dims, output="softmax", loss="cce", dtype=np.float32)
     net.fit(X.astype(np.float32), Y, 1, 0.1, "adam", batch_size=B, verbose=0)
     P = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(dims))
-    per_batch = sum(dims[1:]) + 2 + dims[0] + dims[-1]  # Z (A is Z for relu), 0s, 1s, rows
+    per_batch = sum(dims[1:]) + 1 + dims[0] + dims[-1]  # Z (A is Z for relu), 1s, rows
     mask = max(dims[1:-1])  # relu' as bytes, one buffer for the widest relu layer
     assert net.workspace.nbytes() == 4 * (3 * P + per_batch * (B + 4)) + mask * (B + 4)
     net.workspace = None  # frees it; the next fit makes a new one
@@ -452,3 +452,88 @@ def test_a_fit_lets_go_of_the_last_fits_other_batch_sizes_before_it_trains():
     kept = weakref.ref(net.workspace.buffers[10].Z[0])
     net.fit(X, Y, 1, 0.05, "adam", batch_size=10, callbacks=[look], verbose=0)
     assert kept() is net.workspace.buffers[10].Z[0]  # the same batch size: reused
+
+
+# -- the kernels the fast path asks the catalog for ----------------------------------------
+
+
+def test_relu_writes_over_z_and_reads_its_derivative_off_a_as_a_mask():
+    Z = np.array([[-2.0, 0.0, 3.0], [0.5, -0.0, -1e-300]])
+    Z_t = torch.tensor(Z, requires_grad=True)
+    torch.relu(Z_t).sum().backward()  # torch's relu'(0) = 0, as chainrule's
+    relu = cr.activation("relu")
+    assert relu.in_place and relu.has_derivative_mask
+    A = relu.forward_into(Z, Z)
+    assert A is Z
+    np.testing.assert_array_equal(A, torch.relu(torch.tensor(Z)).numpy())
+    mask = relu.derivative_mask(A, np.empty(A.shape, bool))
+    assert mask.dtype == bool
+    np.testing.assert_array_equal(mask, Z_t.grad.numpy())
+    Z32 = np.linspace(-1, 1, 5, dtype=np.float32)  # any shape, the dtype kept
+    assert relu.forward_into(Z32, np.empty_like(Z32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", [name for name in activation_names() if name != "softmax"])
+def test_every_entry_writes_its_forward_into_a_buffer(name):
+    g = cr.activation(name)
+    Z = np.linspace(-3, 3, 12).reshape(3, 4)
+    out = np.empty_like(Z)
+    assert g.forward_into(Z, out) is out
+    np.testing.assert_array_equal(out, g.forward(Z))
+    assert g.in_place == g.has_derivative_mask  # in the catalog, relu alone has both
+    if not g.has_derivative_mask:
+        with pytest.raises(TypeError, match=name):
+            g.derivative_mask(out, np.empty(Z.shape, bool))
+
+
+def test_a_custom_entry_with_in_place_kernels_shares_its_buffers(monkeypatch, spy):
+    # relu6 = min(max(z, 0), 6): the fast path asks for the capabilities, not for relu
+    relu6 = cr.Activation(
+        "relu6",
+        lambda Z: np.clip(Z, 0, 6),
+        lambda Z, A: ((A > 0) & (A < 6)).astype(A.dtype),
+        lambda sp, z: sp.Min(sp.Max(z, 0), 6),
+        forward_into_fn=lambda Z, out: np.clip(Z, 0, 6, out=out),
+        derivative_mask_fn=lambda A, out: np.logical_and(A > 0, A < 6, out=out),
+    )
+    dims = [4, 6, 5, 3]
+    X, Y = _data(dims, "softmax", m=40)
+    nets = _fit_on_both_paths(
+        monkeypatch,
+        lambda: cr.Network(dims, hidden=[relu6, "tanh"], output="softmax", loss="cce", seed=2),
+        X * 4,  # some units beyond 6
+        Y,
+        2,
+        0.1,
+        "sgd",
+        batch_size=16,
+    )
+    (buffers, *_) = spy[0].workspace.buffers.values()
+    assert [A is Z for A, Z in zip(buffers.A, buffers.Z, strict=False)] == [True, False]
+    assert buffers.mask.shape[0] == 6
+    _assert_same_parameters(*nets)
+
+
+TORCH_LOSSES = {  # the per-example loss summed, from the logits, for autograd
+    ("sigmoid", "bce"): lambda Z, Y: torch.nn.functional.binary_cross_entropy_with_logits(
+        Z, Y, reduction="sum"
+    ),
+    ("softmax", "cce"): lambda Z, Y: -(Y * torch.log_softmax(Z, dim=0)).sum(),
+    ("identity", "mse"): lambda Z, Y: ((Z - Y) ** 2).sum(),
+    ("exp", "poisson"): lambda Z, Y: (torch.exp(Z) - Y * Z).sum(),
+}
+
+
+@pytest.mark.parametrize(("output", "loss"), list(TORCH_LOSSES))
+@pytest.mark.parametrize("scale", [1.0, 0.03])
+def test_a_natural_pairs_dZ_is_scaled_and_written_into_out(output, loss, scale):
+    rng = np.random.default_rng(1)
+    Z = rng.standard_normal((3, 5))
+    Y = np.eye(3)[:, rng.integers(0, 3, 5)] if loss == "cce" else rng.random((3, 5))
+    Z_t = torch.tensor(Z, requires_grad=True)
+    TORCH_LOSSES[output, loss](Z_t, torch.tensor(Y)).backward()
+    pair = cr.natural_pair(output, loss)
+    A = pair.activation.forward(Z)
+    dZ = pair.dZ(A, Y, scale=scale, out=A)
+    assert dZ is A
+    np.testing.assert_allclose(dZ, scale * Z_t.grad.numpy(), rtol=1e-13, atol=1e-15)

@@ -54,6 +54,25 @@ def test_full_batch_training_matches_torch_optim(name, make_opt):
     assert not np.allclose(net.params["W1"], cr.Network([4, 5, 3, 1], seed=7).params["W1"])
 
 
+def test_plain_sgd_alone_finishes_a_step_from_a_gradient_with_alpha_folded_in():
+    rng = np.random.default_rng(0)
+    theta, grad, alpha = rng.standard_normal(10), rng.standard_normal(10), 0.05
+    theta_t = torch.tensor(theta, requires_grad=True)
+    theta_t.grad = torch.tensor(grad)
+    torch.optim.SGD([theta_t], lr=alpha).step()
+    sgd = optimizer("sgd")
+    assert sgd.folds_into_gradient
+    out = alpha * grad  # the caller computed α·dθ; the update is written over it
+    sgd.step_folded(theta, out, out=out)
+    np.testing.assert_allclose(out, theta_t.detach().numpy(), rtol=0, atol=1e-15)
+    assert sgd.t == 1
+    for name in ("momentum", "rmsprop", "adam"):  # their update is not θ − α·dθ
+        stateful = optimizer(name)
+        assert not stateful.folds_into_gradient
+        with pytest.raises(TypeError, match=name):
+            stateful.step_folded(theta, out, out=out)
+
+
 def test_momentum_matches_the_course_formulas():
     X, Y = _data(5)
     net = cr.Network([4, 6, 1], hidden="relu", output="sigmoid", loss="bce", seed=2)

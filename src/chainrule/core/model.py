@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from chainrule.base.checks import as_float_matrix, check_float_dtype
+from chainrule.core import linear
 from chainrule.core.diagnostics import check_backward_inputs
 from chainrule.core.initializers import check_layer_dims, initialize
 from chainrule.core.shapes import check_linear
@@ -256,7 +257,7 @@ class Model:
         for l, g in enumerate(self.activations, start=1):
             W, b = self.params[f"W{l}"], self.params[f"b{l}"]
             check_linear(W, A, b, l, self.layer_dims[0])
-            Z = W @ A + b
+            Z = linear.forward(A, W, b)
             A_prev, A = A, g.forward(Z)
             caches.append(LayerCache(A_prev, W, b, Z, A))
             if masks is not None and l < self.L:
@@ -339,11 +340,10 @@ class Model:
         for l in range(L, 0, -1):
             A_prev, W, _, _, _ = caches[l - 1]
             grads[f"dZ{l}"] = dZ
-            grads[f"dW{l}"] = (dZ @ A_prev.T) / m
+            # dA[l−1] = W[l]ᵀ dZ[l], dW[l] = (1/m) dZ[l] A[l−1]ᵀ, db[l] = (1/m) Σ dZ[l]
+            dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear.backward(dZ, A_prev, W)
             if l2:
                 grads[f"dW{l}"] += (l2 / m) * W
-            grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
-            dA_prev = W.T @ dZ
             if masks is not None and l > 1:
                 dA_prev *= masks[l - 2]
             grads[f"dA{l - 1}"] = dA_prev

@@ -69,6 +69,14 @@ class Activation:
     dies_below_zero : bool
         True when g'(z) = 0 for every z ≤ 0 (relu): a unit whose Z ≤ 0 on
         every example gets no gradient and stays dead.
+    forward_into_fn : callable or None
+        ``forward_into_fn(Z, out) -> out``: A = g(Z) written into ``out``
+        without a temporary; ``out`` may be Z itself. None: :meth:`forward_into`
+        copies ``forward(Z)`` into ``out``.
+    derivative_mask_fn : callable or None
+        ``derivative_mask_fn(A, out) -> out``: g'(Z), which is 0 or 1, read
+        from A = g(Z) alone and written into the bool array ``out`` (relu:
+        A > 0). None when g' takes other values or needs Z.
     """
 
     name: str
@@ -85,6 +93,8 @@ class Activation:
     log_value: Callable[[Array], Array] | None = None
     log_complement: Callable[[Array], Array] | None = None
     dies_below_zero: bool = False
+    forward_into_fn: Callable[[Array, Array], Array] | None = None
+    derivative_mask_fn: Callable[[Array, NDArray[np.bool_]], NDArray[np.bool_]] | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Activation:
         # Frozen, and natural pairs are recognized by identity: a deep copy (scikit-learn's
@@ -107,6 +117,36 @@ class Activation:
     def forward(self, Z: Array) -> Array:
         """A = g(Z), same shape and dtype as Z."""
         return self.value(Z)
+
+    def forward_into(self, Z: Array, out: Array) -> Array:
+        """A = g(Z) written into ``out`` (same shape as Z; it may be Z itself); returns ``out``."""
+        if self.forward_into_fn is not None:
+            return self.forward_into_fn(Z, out)
+        np.copyto(out, self.forward(Z))
+        return out
+
+    @property
+    def has_derivative_mask(self) -> bool:
+        """True when g'(Z) is 0 or 1 and read from A alone (:meth:`derivative_mask`)."""
+        return self.derivative_mask_fn is not None
+
+    @property
+    def in_place(self) -> bool:
+        """True when A may be written over Z in a buffer that both then share.
+
+        The forward then needs no temporary (``forward_into_fn``) and the
+        backward step reads A alone (``derivative_mask_fn``), so Z is not
+        needed once A is formed.
+        """
+        return self.forward_into_fn is not None and self.derivative_mask_fn is not None
+
+    def derivative_mask(self, A: Array, out: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """g'(Z) from A = g(Z) as bools written into ``out`` (A's shape): a byte per
+        entry, where a float g' would take eight; a TypeError unless
+        :attr:`has_derivative_mask`."""
+        if self.derivative_mask_fn is None:
+            raise TypeError(f"{self.name}'s derivative is not a mask read from A")
+        return self.derivative_mask_fn(A, out)
 
     def derivative(self, Z: Array, A: Array | None = None) -> Array:
         """g'(Z), elementwise; A = g(Z) may be passed to avoid recomputing it."""

@@ -8,6 +8,10 @@ Each entry holds the three faces of one function:
   ``derivatives.yaml`` writes derivatives through the saved ``result``;
 * ``sympy(z)``: the SymPy expression of g, used by :mod:`chainrule.tools.derive`.
 
+An entry may also carry kernels that write into the caller's buffers, which
+the fast path of fit asks for by capability: relu has ``forward_into`` (max(Z, 0)
+written over Z) and ``derivative_mask`` (relu'(Z) read from A > 0 as bytes).
+
 Shapes follow the course: Z and A are (n_l, m), one column per example.
 ``backward(dA, Z, A) -> dZ`` is one step of the chain rule,
 dZ = dA ⊙ g'(Z) for elementwise activations and the vector–Jacobian product
@@ -20,6 +24,7 @@ selu'(0) = scale·alpha, the same choices as PyTorch.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -52,12 +57,31 @@ def _tanh_derivative(Z: Array, A: Array) -> Array:
     return 1 - A * A
 
 
+@functools.lru_cache(maxsize=32)
+def _zeros(shape: tuple[int, ...], dtype: np.dtype[Any]) -> Array:
+    zeros = np.zeros(shape, dtype)
+    zeros.flags.writeable = False  # shared by every call with this shape and dtype
+    return zeros
+
+
+def _relu_into(Z: Array, out: Array) -> Array:
+    # Against a row of zeros (Z's last axis) NumPy runs max(Z, 0) about twice as fast
+    # as against the scalar 0 on wide layers.
+    return np.maximum(Z, _zeros(Z.shape[-1:], Z.dtype), out=out)
+
+
 def _relu(Z: Array) -> Array:
-    return np.maximum(Z, 0)
+    Z = np.asarray(Z)
+    return _relu_into(Z, np.empty_like(Z))
+
+
+def _relu_mask(A: Array, out: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    # relu'(Z) = 1 where Z > 0, which is where A = max(Z, 0) > 0; relu'(0) = 0.
+    return np.greater(A, 0, out=out)
 
 
 def _relu_derivative(Z: Array, A: Array) -> Array:
-    return (Z > 0).astype(Z.dtype)
+    return _relu_mask(A, np.empty(np.shape(A), bool)).astype(A.dtype)
 
 
 def _exp_derivative(Z: Array, A: Array) -> Array:
@@ -248,6 +272,8 @@ RELU = Activation(
     output_range=(0.0, math.inf),
     open_ends=(False, True),
     dies_below_zero=True,
+    forward_into_fn=_relu_into,
+    derivative_mask_fn=_relu_mask,
 )
 SELU = Activation(
     "selu",

@@ -73,9 +73,18 @@ class NaturalPair:
     constant: float
     cost_from_logits: Callable[[Array, Array], Array]
 
-    def dZ(self, A: Array, Y: Array) -> Array:
-        """dZ[L] = c·(A − Y) per example, with A = g(Z) computed stably from Z."""
-        return self.constant * (A - Y) if self.constant != 1 else A - Y
+    def dZ(self, A: Array, Y: Array, scale: float = 1.0, out: Array | None = None) -> Array:
+        """dZ[L] = c·(A − Y) per example, with A = g(Z) computed stably from Z.
+
+        ``scale`` multiplies the result (the fast path of fit folds 1/m, and α
+        for plain sgd, into dZ[L] here); it is written into ``out`` when given,
+        which may be A itself.
+        """
+        dZ = np.subtract(A, Y, out=out)
+        factor = scale * self.constant
+        if factor != 1:
+            dZ *= factor
+        return dZ
 
 
 def _bce_from_logits(Z: Array, Y: Array) -> Array:

@@ -1,52 +1,46 @@
-"""The fast path of fit: the same mini-batch steps on buffers allocated once.
+"""The fast path of fit: the reference path's mini-batch steps on buffers allocated once.
 
-:meth:`chainrule.Network.forward` and ``backprop`` teach the two passes and
-allocate every Z, A, dA and dZ afresh. Training repeats those passes
-thousands of times on batches of the same shape, so here the arithmetic is
-the same but the memory is not:
+The arithmetic is the reference path's, by the same kernels: the linear step
+(:mod:`chainrule.core.linear`), the output rule (``NaturalPair.dZ`` or the
+generic chain rule), each activation's entry and the optimizer's update. What
+differs is where the results are stored:
 
-* The examples are stored once as rows, ``X_rows`` (m, n_x), C-contiguous.
-  A batch is gathered with ``np.take`` into a preallocated (B, n_x) buffer and
-  used as A[0] = ``rows.T``, a free transposed view (the full batch in order
-  is ``X_rows.T`` itself). If X arrives as the transposed view of row-major
-  data, no copy is made at all.
-* Every Z[l], A[l] lives in a buffer allocated once per batch size and
-  filled with ``out=``: Z[l] = W[l]·A[l−1] by ``np.matmul(out=)``, then
-  ``Z += b`` and the activation into A[l]. relu is max(Z, 0) in place, so
-  A[l] is Z[l]'s buffer (against a row of zeros, which NumPy runs twice as
-  fast as against the scalar). BLAS reads the transposed views through its
-  transpose flags, so no hidden transposed copy is made.
-* The parameters are views of one flat vector θ, the gradients of one vector
-  dθ (:mod:`chainrule.training.flat`), so an update is a few NumPy calls
-  however many layers there are. There are two θ vectors: a step reads one and
-  writes θ − update into the other, so the parameters before the step, which
-  the divergence guard must be able to return to, survive without a copy.
-  With plain sgd the backward pass writes α·dW[l], α·db[l] straight into the
-  other vector and one subtraction finishes the step, so there is no dθ.
-* Backward, the output rule of the network (fused c·(A − Y) for natural
-  pairs, the generic chain rule otherwise) gives dZ[L], and the 1/m of
-  dW = (1/m) dZ·A[l−1]ᵀ, db = (1/m) Σ dZ is folded into dZ[L] once; with plain
-  sgd the learning rate α is folded in too, so dW[l] comes out as α·dW[l]
-  and the update is θ − that. Backprop is linear in dZ[L], so every layer
-  inherits the factor. db[l] = dZ[l]·1 is a matrix-vector product (a fifth of
-  the time of a reduction on small batches). dA[l] = W[l+1]ᵀ·dZ[l+1] is
-  written over A[l] (which dW[l+1] has finished with; over Z[l] when g'(Z[l])
-  is A[l] itself, as for exp) and
-  dZ[l] = dA[l] ⊙ g'(Z[l]) is formed there. For relu, g'(Z[l]) is first
-  taken from A[l] > 0 as a byte mask (relu'(0) = 0), one buffer shared by
-  the layers: a relu layer holds one float array and a quarter of one, not two.
-  dA[0], which no parameter needs, is never formed.
+* Examples. X and Y are stored once as rows, ``X_rows`` (m, n_x) and
+  ``Y_rows`` (m, n_L), C-contiguous (no copy when X is the transposed view of
+  row-major data). A batch is gathered into a reused (B, n_x) buffer and used
+  as A[0] = ``rows.T``, a transposed view; an in-order full batch is
+  ``X_rows.T`` itself.
+* Parameters. W[l] and b[l] are views of a flat vector θ
+  (:mod:`chainrule.training.flat`). There are two θ vectors: a step reads one
+  and writes the updated parameters into the other, so the parameters before
+  the step (those the divergence guard returns to) survive without a copy.
+  The gradients dW[l], db[l] are views of one vector dθ, made only for an
+  optimizer that cannot take α folded into the gradient
+  (``Optimizer.folds_into_gradient``); for one that can, the backward pass
+  writes α·dW[l], α·db[l] into the other θ vector and ``step_folded`` finishes
+  the step there.
+* Work arrays, one set per batch size B: Z[l] (n_l, B) for every layer; A[l]
+  for l < L, which is Z[l]'s own buffer when the activation works in place
+  (``Activation.in_place``); one bool buffer as wide as the widest hidden
+  layer whose g' is a mask read from A (``Activation.derivative_mask``), shared
+  by those layers; a ones vector (B,) for db[l] = dZ[l]·1.
+* Backward. dZ[L] is written over A[L] (a fresh array from the output
+  activation) with 1/m (and α, when folded) multiplied in once; backprop is
+  linear in dZ[L], so every dW[l], db[l] (and the (λ/m)·W[l] added to dW[l])
+  carries the same factor. Layer by layer, dW[l] and db[l] are formed first,
+  from dZ[l] and A[l−1]; then, for l > 1, g'(Z[l−1]) is taken (as a mask or
+  from the entry) while A[l−1] and Z[l−1] still hold their values, and
+  dA[l−1] = W[l]ᵀ·dZ[l] is written over A[l−1], or over Z[l−1] when
+  g'(Z[l−1]) is A[l−1] itself (exp); dZ[l−1] = dA[l−1] ⊙ g'(Z[l−1]) is formed
+  there. dA[0] is never formed.
 
-All these arrays, but not the examples, stay on the network after fit
-(:class:`Workspace`, ``net.workspace``) for the next fit to reuse: fresh
-memory costs the first touch of every page, about a tenth of an epoch on the
-benchmark's full batch (in a process that runs only chainrule).
+The work arrays, the θ and dθ vectors and the gather buffers, but not the
+examples, stay on the network after fit (:class:`Workspace`,
+``net.workspace``) for the next fit to reuse.
 
 Dropout is not supported here (fit takes the reference path with it), nor a
-softmax hidden layer. Every other activation works: relu has its in-place
-kernels, the others go through the catalog's ``forward`` and ``derivative``.
-The tests check that both paths give the same parameters to 1e-12 in
-float64.
+softmax hidden layer. The tests check that both paths give the same
+parameters to 1e-12 in float64.
 """
 
 from __future__ import annotations
@@ -58,11 +52,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.functions.activations import RELU, Activation
+from chainrule.core import linear
+from chainrule.functions.activations import Activation
 from chainrule.functions.pairs import generic_output_delta
 from chainrule.training.batches import batch_sizes
 from chainrule.training.flat import FlatLayout
-from chainrule.training.optimizers import SGD, Optimizer
+from chainrule.training.optimizers import Optimizer
 
 if TYPE_CHECKING:
     from chainrule.core.model import Model
@@ -77,9 +72,8 @@ class _Buffers:
     """The work arrays of one batch size B."""
 
     Z: list[Array]  # Z[l] (n_l, B), l = 1 … L
-    A: list[Array]  # A[l] (n_l, B), l < L, Z[l] itself for relu; becomes dA[l], then dZ[l]
-    mask: NDArray[np.bool_]  # (widest relu layer, B): relu'(Z[l]) as bytes, one layer at a time
-    zeros: Array  # (1, B): relu's max(Z, 0) against an array runs twice as fast as against 0
+    A: list[Array]  # A[l] (n_l, B), l < L, Z[l] itself when g[l] is in place; → dA[l] → dZ[l]
+    mask: NDArray[np.bool_]  # (widest layer with a mask g', B): g'(Z[l]), one layer at a time
     ones: Array  # (B,): db[l] = dZ[l]·1, one matrix-vector product instead of a reduction
 
 
@@ -110,7 +104,7 @@ class Workspace:
         arrays: list[NDArray[Any]] = [*self.theta, *([] if self.grad is None else [self.grad])]
         for buffers in self.buffers.values():
             separate = [A for A, Z in zip(buffers.A, buffers.Z, strict=False) if A is not Z]
-            arrays += [*buffers.Z, *separate, buffers.mask, buffers.zeros, buffers.ones]
+            arrays += [*buffers.Z, *separate, buffers.mask, buffers.ones]
         for rows in self.rows.values():
             arrays += rows
         return sum(array.nbytes for array in arrays)
@@ -178,13 +172,12 @@ class FastSteps:
         return _reuse(self.workspace.buffers, self._kept_buffers, B, lambda: self._new_buffers(B))
 
     def _new_buffers(self, B: int) -> _Buffers:
-        """Z[l] for every layer; A[l] only where it is not Z[l] (relu works in place)."""
+        """Z[l] for every layer; A[l] only where it is not Z[l] (the activation is not in place)."""
         dims, dtype, hidden = self.net.layer_dims, self.net.dtype, self.net.activations[:-1]
         Z = [np.empty((n, B), dtype) for n in dims[1:]]
-        A = [Z_l if g is RELU else np.empty_like(Z_l) for g, Z_l in zip(hidden, Z, strict=False)]
-        widest = max((n for g, n in zip(hidden, dims[1:], strict=False) if g is RELU), default=0)
-        mask = np.empty((widest, B), bool)
-        return _Buffers(Z, A, mask, np.zeros((1, B), dtype), np.ones(B, dtype))
+        A = [Z_l if g.in_place else np.empty_like(Z_l) for g, Z_l in zip(hidden, Z, strict=False)]
+        masked = (n for g, n in zip(hidden, dims[1:], strict=False) if g.has_derivative_mask)
+        return _Buffers(Z, A, np.empty((max(masked, default=0), B), bool), np.ones(B, dtype))
 
     def _forward(self, buffers: _Buffers, A0: Array) -> tuple[Array, Array]:
         """Z[l] = W[l]·A[l−1] + b[l], A[l] = g[l](Z[l]) into the buffers; returns (Z[L], A[L])."""
@@ -192,13 +185,10 @@ class FastSteps:
         layers = self._layers[self._current]
         for l, g in enumerate(net.activations, start=1):
             W, b = layers[l - 1]
-            Z = buffers.Z[l - 1]
-            np.matmul(W, A, out=Z)
-            Z += b
+            Z = linear.forward(A, W, b, out=buffers.Z[l - 1])
             if l == net.L:
                 return Z, g.forward(Z)
-            A = buffers.A[l - 1]
-            _activate(g, Z, A, buffers.zeros)
+            A = g.forward_into(Z, buffers.A[l - 1])
         raise AssertionError("a network has at least one layer")
 
     def forward(self, columns: slice | NDArray[Any]) -> tuple[float, Array, Array]:
@@ -217,9 +207,10 @@ class FastSteps:
                 lambda: (np.empty(shapes[0], self.net.dtype), np.empty(shapes[1], self.net.dtype)),
             )
             # mode="clip": the columns come from a permutation, so always in range;
-            # NumPy's default mode="raise" gathers into a temporary first (10× slower).
-            X_rows = np.take(self.X_rows, columns, axis=0, out=X_into, mode="clip")
-            Y_rows = np.take(self.Y_rows, columns, axis=0, out=Y_into, mode="clip")
+            # NumPy's default mode="raise" gathers into a temporary first. The method,
+            # not np.take, which wraps it in Python.
+            X_rows = self.X_rows.take(columns, axis=0, out=X_into, mode="clip")
+            Y_rows = self.Y_rows.take(columns, axis=0, out=Y_into, mode="clip")
         A0, Y = X_rows.T, Y_rows.T
         buffers = self._buffers_for(A0.shape[1])
         ZL, AL = self._forward(buffers, A0)
@@ -232,12 +223,11 @@ class FastSteps:
             raise RuntimeError("step() needs a forward() first")
         batch, self._batch = self._batch, None
         theta, updated = self._theta[self._current], self._theta[1 - self._current]
-        if type(optimizer) is SGD:
+        if optimizer.folds_into_gradient:
             # α·dW[l], α·db[l] go straight into the other vector, which then becomes
-            # θ − α·dθ: plain sgd needs no gradient vector at all.
+            # θ − α·dθ: no gradient vector at all.
             self._backward(*batch, alpha, into=self._layers[1 - self._current])
-            np.subtract(theta, updated, out=updated)
-            optimizer.t += 1
+            optimizer.step_folded(theta, updated, out=updated)
         else:
             grad = self._gradient()
             self._backward(*batch, 1.0, into=self._gradient_layers)
@@ -309,19 +299,16 @@ class FastSteps:
         net = self.net
         L, m = net.L, A0.shape[1]
         layers = self._layers[self._current]
-        ZL, g_L = buffers.Z[-1], net.activations[-1]
-        if net.output_pair is not None:
-            dZ = np.subtract(AL, Y, out=AL)  # A[L] is a fresh array: dZ[L] = c·(A[L] − Y)
-            dZ *= net.output_pair.constant * factor / m
+        if net.output_pair is not None:  # A[L] is a fresh array: dZ[L] is written over it
+            dZ = net.output_pair.dZ(AL, Y, scale=factor / m, out=AL)
         else:
-            dZ = generic_output_delta(ZL, AL, Y, g_L, net.loss)[1]
+            dZ = generic_output_delta(buffers.Z[-1], AL, Y, net.activations[-1], net.loss)[1]
             dZ *= factor / m
         for l in range(L, 0, -1):
             W = layers[l - 1][0]
             dW, db = into[l - 1]
             A_prev = buffers.A[l - 2] if l > 1 else A0
-            np.matmul(dZ, A_prev.T, out=dW)
-            np.matmul(dZ, buffers.ones, out=db[:, 0])  # db = Σ over the batch's columns
+            linear.parameter_gradients(dZ, A_prev, scale=1, dW=dW, db=db, ones=buffers.ones)
             if self.l2:
                 dW += (factor * self.l2 / m) * W
             if l > 1:  # A[l−1] is done with: it becomes dA[l−1], then dZ[l−1]
@@ -346,29 +333,21 @@ def _by_layer(views: dict[str, Array], L: int, prefix: str = "") -> list[tuple[A
     return [(views[f"{prefix}W{l}"], views[f"{prefix}b{l}"]) for l in range(1, L + 1)]
 
 
-def _activate(g: Activation, Z: Array, A: Array, zeros: Array) -> None:
-    """A = g(Z) into A: max(Z, 0) for relu (in place, A is Z), the catalog for the others."""
-    if g is RELU:
-        np.maximum(Z, zeros, out=A)
-    else:
-        np.copyto(A, g.forward(Z))
-
-
 def _hidden_delta(
     g: Activation, W: Array, dZ_next: Array, Z: Array, A: Array, mask: NDArray[np.bool_]
 ) -> Array:
     """dZ[l] = (W[l+1]ᵀ·dZ[l+1]) ⊙ g'(Z[l]), written over A[l] (Z[l] is spent too).
 
-    relu'(Z) is 1 where A = max(Z, 0) > 0, else 0 (relu'(0) = 0), taken as bytes
-    before dA overwrites A: a byte mask is written in half the time of a float one.
-    A derivative that is A itself (exp'(Z) = A) keeps A, and dA goes into Z's
-    buffer instead.
+    g'(Z[l]) is taken before dA overwrites A: as a byte mask read from A when
+    the entry has one, else from the entry's derivative. A derivative that is A
+    itself (exp'(Z) = A) keeps A, and dA goes into Z's buffer instead.
     """
-    if g is RELU:
-        derivative, into = np.greater(A, 0, out=mask[: A.shape[0]]), A
+    derivative: NDArray[Any]
+    if g.has_derivative_mask:
+        derivative, into = g.derivative_mask(A, mask[: A.shape[0]]), A
     else:
         derivative = g.derivative(Z, A)  # before A or Z is overwritten
         into = Z if np.may_share_memory(derivative, A) else A
-    dA = np.matmul(W.T, dZ_next, out=into)
+    dA = linear.input_gradient(dZ_next, W, out=into)
     dA *= derivative
     return dA

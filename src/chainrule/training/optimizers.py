@@ -15,7 +15,9 @@ parameter's dtype and is saved with the model (:func:`chainrule.save`).
 :meth:`Optimizer.step` updates each parameter of a dict in place;
 :meth:`Optimizer.step_flat` does the same arithmetic on all the parameters
 packed in one vector (:mod:`chainrule.training.flat`), which is how the fast
-path of fit trains.
+path of fit trains. Both run the optimizer's one ``_update``. Plain sgd says
+``folds_into_gradient``: its update is θ − α·dθ, so the fast path computes
+α·dθ in backprop and :meth:`Optimizer.step_folded` finishes the step.
 
 Examples
 --------
@@ -79,6 +81,9 @@ class Optimizer:
 
     name: ClassVar[str] = ""
     slots: ClassVar[tuple[str, ...]] = ()
+    #: True when the update is θ − α·dθ with no state (plain sgd): a caller that computes
+    #: α·dθ itself (α folded into dZ[L]) finishes the step with :meth:`step_folded`.
+    folds_into_gradient: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.state: dict[str, dict[str, Array]] = {}
@@ -150,6 +155,17 @@ class Optimizer:
                 out[block],
             )
 
+    def step_folded(self, theta: Array, scaled_grad: Array, out: Array) -> None:
+        """``out`` = θ − α·dθ from the caller's α·dθ (``scaled_grad``, which may be ``out``).
+
+        Only where :attr:`folds_into_gradient`.
+        """
+        if not self.folds_into_gradient:
+            raise TypeError(f"{self.name} cannot finish a step from α·dθ: its update has state")
+        self.t += 1
+        # α = 1: the gradient has α in it already; out serves as the scratch (no pass is made).
+        self._update(theta, scaled_grad, 1.0, {}, out, out)
+
     def _flat_state(self, layout: FlatLayout) -> tuple[dict[str, Array], Array]:
         """The state as one vector per slot for ``layout``, packing the per-name state once."""
         flat = self._flat
@@ -220,10 +236,24 @@ class Optimizer:
         self.state, self.t = state, t
 
 
+def _average(average: Array, value: Array, beta: float, work: Array) -> None:
+    """average = β·average + (1 − β)·value, in place; ``work`` is scratch (it may be value)."""
+    average *= beta
+    average += np.multiply(value, 1 - beta, out=work)
+
+
+def _descend(theta: Array, direction: Array, rate: float, work: Array, out: Array) -> None:
+    """out = θ − rate·direction, ``work`` as scratch (it may be direction or out); rate = 1
+    makes no multiplication (the direction is α·dθ already: :meth:`Optimizer.step_folded`)."""
+    step = direction if rate == 1 else np.multiply(direction, rate, out=work)
+    np.subtract(theta, step, out=out)
+
+
 class SGD(Optimizer):
     """Plain gradient descent, θ −= α·dθ (no state)."""
 
     name = "sgd"
+    folds_into_gradient = True
 
     def _update(
         self,
@@ -234,7 +264,7 @@ class SGD(Optimizer):
         work: Array,
         out: Array,
     ) -> None:
-        np.subtract(theta, np.multiply(grad, alpha, out=work), out=out)
+        _descend(theta, grad, alpha, work, out)
 
 
 class Momentum(Optimizer):
@@ -259,10 +289,8 @@ class Momentum(Optimizer):
         work: Array,
         out: Array,
     ) -> None:
-        v = state["v"]
-        v *= self.beta
-        v += np.multiply(grad, 1 - self.beta, out=work)
-        np.subtract(theta, np.multiply(v, alpha, out=work), out=out)
+        _average(state["v"], grad, self.beta, work)
+        _descend(theta, state["v"], alpha, work, out)
 
 
 class RMSprop(Optimizer):
@@ -289,12 +317,9 @@ class RMSprop(Optimizer):
         out: Array,
     ) -> None:
         s = state["s"]
-        s *= self.beta
-        np.multiply(grad, grad, out=work)
-        s += np.multiply(work, 1 - self.beta, out=work)
+        _average(s, np.multiply(grad, grad, out=work), self.beta, work)
         denominator = np.add(np.sqrt(s, out=work), self.epsilon, out=work)  # √s + ε
-        step = np.divide(grad, denominator, out=work)
-        np.subtract(theta, np.multiply(step, alpha, out=work), out=out)
+        _descend(theta, np.divide(grad, denominator, out=work), alpha, work, out)
 
 
 class Adam(Optimizer):
@@ -324,16 +349,12 @@ class Adam(Optimizer):
         # The bias corrections fold into two scalars (as torch.optim.Adam does), saving a
         # pass over θ: α·v̂/(√ŝ + ε) = α·√(1 − β2ᵗ)/(1 − β1ᵗ) · v/(√s + ε·√(1 − β2ᵗ)).
         v, s = state["v"], state["s"]
-        v *= self.beta1
-        v += np.multiply(grad, 1 - self.beta1, out=work)
-        s *= self.beta2
-        np.multiply(grad, grad, out=work)
-        s += np.multiply(work, 1 - self.beta2, out=work)
+        _average(v, grad, self.beta1, work)
+        _average(s, np.multiply(grad, grad, out=work), self.beta2, work)
         root = math.sqrt(1 - self.beta2**self.t)
         denominator = np.add(np.sqrt(s, out=work), self.epsilon * root, out=work)
         step = np.divide(v, denominator, out=work)
-        scaled = np.multiply(step, alpha * root / (1 - self.beta1**self.t), out=work)
-        np.subtract(theta, scaled, out=out)
+        _descend(theta, step, alpha * root / (1 - self.beta1**self.t), work, out)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
