@@ -3,8 +3,8 @@
 Every result object of chainrule shows the same facts two ways: as text for
 ``print`` and a terminal (:func:`text_table`), and as HTML for a notebook's
 ``_repr_html_`` (:func:`html_table`, cells escaped). Rows are sequences of
-strings, already formatted; the first column is left-aligned, the others
-right-aligned, as numbers read best.
+strings, already formatted; in text, a column of numbers is right-aligned
+(as numbers read best) and any other column left-aligned.
 """
 
 from __future__ import annotations
@@ -18,25 +18,37 @@ Row = Sequence[str]
 def text_table(headers: Row, rows: Sequence[Row], title: str | None = None) -> str:
     """The table as lines of text: the headers, a rule, then one line per row.
 
-    >>> print(text_table(["layer", "size"], [["1", "4"], ["2", "10"]]))
-    layer  size
-    -----  ----
-    1         4
-    2        10
+    >>> print(text_table(["g", "size"], [["relu", "4"], ["sigmoid", "10"]]))
+    g        size
+    -------  ----
+    relu        4
+    sigmoid    10
     """
-    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    columns = list(zip(headers, *rows, strict=True))
+    widths = [max(len(cell) for cell in column) for column in columns]
+    numeric = [bool(rows) and all(_is_number(cell) for cell in column[1:]) for column in columns]
 
     def line(cells: Row) -> str:
-        first, *others = (
-            cell.ljust(width) if index == 0 else cell.rjust(width)
-            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        )
-        return "  ".join([first, *others]).rstrip()
+        return "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, right in zip(cells, widths, numeric, strict=True)
+        ).rstrip()
 
     lines = [] if title is None else [title]
     lines += [line(headers), "  ".join("-" * width for width in widths)]
     lines += [line(row) for row in rows]
     return "\n".join(lines)
+
+
+def _is_number(cell: str) -> bool:
+    """True for a formatted number: ``1.5e-3``, ``33.3%``, ``1,024``, or a dash for none."""
+    if cell in ("—", "-", ""):
+        return True
+    try:
+        float(cell.rstrip("%").replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def html_table(
@@ -65,14 +77,14 @@ def html_table(
 class Table:
     """A table that prints as text and shows as HTML in a notebook.
 
-    >>> table = Table(["layer", "size"], [["1", "4"]], title="sizes")
+    >>> table = Table(["g", "size"], [["relu", "4"]], title="sizes")
     >>> table
     Table('sizes', 1 row)
     >>> print(table)
     sizes
-    layer  size
-    -----  ----
-    1         4
+    g     size
+    ----  ----
+    relu     4
     """
 
     def __init__(
