@@ -50,14 +50,16 @@ class History:
         return iter(self.cost)
 
     def summary(self) -> str:
-        """The last epoch in one line: cost and metric, train and validation."""
+        """The last epoch in one line: its number, then :meth:`latest`."""
         if not self.cost:
             return "no epochs"
-        parts = [
-            f"epoch {len(self.cost)}",
-            f"cost {self.cost[-1]:.5g}",
-            f"{self.metric_name} {self.metric[-1]:.4f}",
-        ]
+        return f"epoch {len(self.cost)}, {self.latest()}"
+
+    def latest(self) -> str:
+        """The last epoch's cost and metric, training and validation, in one line."""
+        if not self.cost:
+            return "no epochs"
+        parts = [f"cost {self.cost[-1]:.5g}", f"{self.metric_name} {self.metric[-1]:.4f}"]
         if self.val_cost:
             parts += [
                 f"val cost {self.val_cost[-1]:.5g}",

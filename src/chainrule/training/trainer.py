@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +34,7 @@ from chainrule.training.flat import FlatLayout
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.optimizers import optimizer as lookup_optimizer
+from chainrule.training.progress import progress
 from chainrule.training.regularization import check_l2, dropout_masks, keep_probs
 from chainrule.training.schedules import Schedule, as_schedule, rates
 
@@ -138,31 +138,6 @@ def _optimizer_for(net: Model, optimizer: str | Optimizer) -> Optimizer:
     ):
         return net.optimizer
     return lookup_optimizer(optimizer)
-
-
-@contextmanager
-def _progress(verbose: int, epochs: int, metric_name: str) -> Iterator[Any]:
-    """A rich progress bar over the epochs; None when silent (verbose=0 or not a terminal)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = Console()
-    if not verbose or not console.is_terminal:
-        yield None
-        return
-    columns = (
-        TextColumn("epoch"),
-        MofNCompleteColumn(),
-        BarColumn(),
-        TextColumn("{task.fields[status]}"),
-    )
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("fit", total=epochs, status=f"cost …  {metric_name} …")
-
-        def advance(history: History) -> None:
-            progress.update(task, advance=1, status=history.summary())
-
-        yield advance
 
 
 class ReferenceSteps:
@@ -320,7 +295,9 @@ def fit(
         when fit returns or raises. Copy a parameter to keep it: the vectors
         are the network's workspace, reused by its next fit.
     verbose : int
-        0 is silent; otherwise a progress bar when the output is a terminal.
+        0 is silent; 1 shows progress where the output goes (a bar in a
+        terminal, a live line in a notebook, a line every few epochs in a
+        log); 2 a line per epoch (:mod:`chainrule.training.progress`).
     seed : int or None
         Seeds shuffling and dropout. None continues the network's own
         generator (started from the network's seed).
@@ -372,7 +349,7 @@ def fit(
     best: tuple[float, dict[str, Array]] | None = None
     try:
         with (
-            _progress(verbose, n_epochs, history.metric_name) as advance,
+            progress(verbose, n_epochs, history.metric_name) as advance,
             np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
         ):
             # Overflow is expected when training diverges; _epoch's guard reports it.
