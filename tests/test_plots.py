@@ -1,52 +1,94 @@
-"""The PNG pictures: they are written, and the data behind them is right."""
+"""The pictures: figures built without pyplot, files written on request, the data behind them."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 from scipy import special
 
 import chainrule as cr
-from chainrule.tools import plots
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def _figures_drawn(monkeypatch) -> list:
-    drawn: list = []
-    real = plots._write
-
-    def keep(figure, path):
-        drawn.append(figure)
-        return real(figure, path)
-
-    monkeypatch.setattr(plots, "_write", keep)
-    return drawn
+@pytest.fixture
+def svg_backend():
+    """A backend that is not Agg, restored afterwards: chainrule must leave it alone."""
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")
+    yield "svg"
+    matplotlib.use(before)
 
 
-def test_learning_curve_labels_both_panels(tmp_path, monkeypatch):
-    drawn = _figures_drawn(monkeypatch)
+def _trained(epochs=4):
     X = np.random.default_rng(0).standard_normal((2, 40))
     Y = (X[0:1] > 0).astype(float)
     net = cr.Network([2, 3, 1], seed=0)
-    history = net.fit(X, Y, epochs=4, learning_rate=0.1, validation=0.25, verbose=0)
-    path = plots.learning_curve(history, tmp_path / "curve.png")
-    assert path.read_bytes()[:8] == PNG
-    cost_axis, metric_axis = drawn[0].axes
+    history = net.fit(X, Y, epochs=epochs, learning_rate=0.1, validation=0.25, verbose=0)
+    return net, X, Y, history
+
+
+def test_plots_is_an_attribute_of_chainrule_and_imports_no_pyplot():
+    assert cr.plots.learning_curve is not None
+    assert "plots" in cr.__all__
+    code = "import sys, chainrule; print('matplotlib.pyplot' in sys.modules)"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "False"
+
+
+def test_every_plot_returns_a_figure_and_leaves_the_backend(svg_backend, tmp_path):
+    net, X, Y, history = _trained()
+    pyplot_loaded = "matplotlib.pyplot" in sys.modules
+    figures = [
+        history.plot(),
+        cr.plots.learning_curve(history),
+        cr.plots.output_layer("sigmoid", "bce"),
+        cr.plots.decision_boundary(net, X, Y, resolution=30),
+    ]
+    net.fit(X, Y, epochs=2, learning_rate=0.1, verbose=0, record=True)
+    figures.append(net.recording.plot())
+    for figure in figures:
+        assert isinstance(figure, Figure)
+        assert figure._repr_png_()[:8] == PNG  # what a notebook shows
+    assert matplotlib.get_backend() == svg_backend
+    assert ("matplotlib.pyplot" in sys.modules) == pyplot_loaded
+    assert list(tmp_path.iterdir()) == []  # no path, no file
+
+
+def test_a_path_writes_the_file_by_its_suffix(svg_backend, tmp_path):
+    net, X, Y, history = _trained()
+    history.plot(tmp_path / "curve.png")
+    cr.plots.decision_boundary(net, X, Y, tmp_path / "boundary", resolution=20)
+    net.fit(X, Y, epochs=2, learning_rate=0.1, verbose=0, record=True)
+    net.recording.plot(tmp_path / "norms.png")
+    cr.plots.output_layer("tanh", "mse", tmp_path / "pair.svg", y=0.5)
+    for name in ("curve.png", "boundary", "norms.png"):
+        assert (tmp_path / name).read_bytes()[:8] == PNG
+    assert b"<svg" in (tmp_path / "pair.svg").read_bytes()[:500]
+    with pytest.raises(ValueError, match=r"\.xyz is not a format"):
+        history.plot(tmp_path / "curve.xyz")
+    assert matplotlib.get_backend() == svg_backend
+
+
+def test_learning_curve_labels_both_panels():
+    _, _, _, history = _trained()
+    cost_axis, metric_axis = cr.plots.learning_curve(history).axes
     assert (cost_axis.get_xlabel(), cost_axis.get_ylabel()) == ("epoch", "cost J")
     assert metric_axis.get_ylabel() == "accuracy"
     for axis in (cost_axis, metric_axis):
         assert [t.get_text() for t in axis.get_legend().get_texts()] == ["training", "validation"]
     np.testing.assert_array_equal(cost_axis.lines[0].get_ydata(), history.cost)
-    assert matplotlib.get_backend().lower() == "agg"
+    np.testing.assert_array_equal(metric_axis.lines[1].get_ydata(), history.val_metric)
 
 
-def test_output_layer_shows_where_the_generic_route_breaks(tmp_path, monkeypatch):
-    drawn = _figures_drawn(monkeypatch)
+def test_output_layer_shows_where_the_generic_route_breaks():
     # NumericalWarning is a RuntimeWarning, an error in this suite: the function must contain it.
-    plots.output_layer("sigmoid", "bce", tmp_path / "pair.png", y=1.0)
-    top = drawn[0].axes[0]
+    top = cr.plots.output_layer("sigmoid", "bce", y=1.0).axes[0]
     fused, generic = top.lines[0].get_ydata(), top.lines[1].get_ydata()
     z = top.lines[0].get_xdata()
     # σ(z) rounds to 1 above z ≈ 36.7 (log 2^53), where dA = −1/a + 0/0 is NaN; below
@@ -59,23 +101,22 @@ def test_output_layer_shows_where_the_generic_route_breaks(tmp_path, monkeypatch
     assert top.get_xlabel() == "z (the logit)" and top.get_ylabel() == "dZ = ∂L/∂z"
 
 
-def test_output_layer_for_a_pair_that_is_not_natural_draws_one_route(tmp_path, monkeypatch):
-    drawn = _figures_drawn(monkeypatch)
-    plots.output_layer("tanh", "mse", tmp_path / "tanh.png", y=0.5)
-    (axis,) = drawn[0].axes
+def test_output_layer_for_a_pair_that_is_not_natural_draws_one_route():
+    (axis,) = cr.plots.output_layer("tanh", "mse", y=0.5).axes
     z = axis.lines[0].get_xdata()
     np.testing.assert_allclose(
         axis.lines[0].get_ydata(), 2 * (np.tanh(z) - 0.5) * (1 - np.tanh(z) ** 2)
     )
     assert "not a natural pair" in axis.get_title()
-    plots.output_layer("softmax", "cce", tmp_path / "softmax.png")
+    cr.plots.output_layer("softmax", "cce")
 
 
-def test_decision_boundary_needs_two_features(tmp_path):
+def test_decision_boundary_contours_the_prediction_over_the_plane():
     net = cr.Network([3, 2, 1])
     with pytest.raises(ValueError, match=r"needs 2-D inputs, X is \(3, 5\)"):
-        plots.decision_boundary(net, np.zeros((3, 5)), np.zeros((1, 5)), tmp_path / "b.png")
+        cr.plots.decision_boundary(net, np.zeros((3, 5)), np.zeros((1, 5)))
     net2 = cr.Network([2, 4, 3], output="softmax", loss="cce")
     X = np.random.default_rng(1).standard_normal((2, 9))
-    path = plots.decision_boundary(net2, X, np.eye(3)[np.arange(9) % 3].T, tmp_path / "b.png")
-    assert path.read_bytes()[:8] == PNG
+    (axis,) = cr.plots.decision_boundary(net2, X, np.eye(3)[np.arange(9) % 3].T).axes
+    np.testing.assert_array_equal(axis.collections[-1].get_offsets(), X.T)  # the points on top
+    assert axis.get_title() == "decision boundary"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -357,11 +358,13 @@ def test_initializers_scale_a_standard_normal_and_start_b_at_zero(init, scale):
         np.testing.assert_array_equal(net.params[f"b{l}"], np.zeros((n, 1)))
 
 
-def test_the_progress_bar_is_silent_when_output_is_not_a_terminal(capsys, monkeypatch):
+def test_progress_is_a_line_per_epoch_in_a_log_and_a_bar_on_a_terminal(capsys, monkeypatch):
     X, Y = _blobs(20)
     cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=1)
-    assert capsys.readouterr().out == ""
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" [")[0] for line in lines] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
     # On a terminal the bar shows the epoch count, the cost and the metric.
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.setattr("rich.console.Console.is_terminal", property(lambda self: True))
     cr.Network([3, 2, 1], seed=0).fit(X, Y, epochs=3, learning_rate=0.1, verbose=1)
     shown = capsys.readouterr().out

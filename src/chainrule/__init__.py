@@ -27,7 +27,7 @@ from chainrule.functions import (
     loss,
     natural_pair,
 )
-from chainrule.tools import datasets
+from chainrule.tools import datasets, plots
 from chainrule.tools.compare import Comparison, compare
 from chainrule.tools.derive import Derivation, derive, derive_all
 from chainrule.tools.derive_network import NetworkDerivation, derive_network
@@ -75,6 +75,7 @@ __all__ = [
     "optimizers",
     "output_cost",
     "output_delta",
+    "plots",
     "save",
     "schedules",
     "shapes",

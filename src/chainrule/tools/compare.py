@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from chainrule.base.display import Table
+
 Array = NDArray[np.floating[Any]]
 
 _KEY = re.compile(r"^([A-Za-z_]+?)(\d+)$")
@@ -56,7 +58,7 @@ class KeyReport:
         return f"{self.key} differs from the reference{amount}.\nLikely cause: {self.cause}."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Comparison:
     """The outcome of :func:`compare`; true when every key matches.
 
@@ -92,6 +94,43 @@ class Comparison:
         if others:
             lines.append(f"Also different: {', '.join(others)}.")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        first = self.first
+        if first is None:
+            return f"Comparison(all {len(self.keys)} keys match)"
+        return (
+            f"Comparison({len(self.differing)} of {len(self.keys)} keys differ, "
+            f"first {first.key}: {first.cause})"
+        )
+
+    def table(self) -> Table:
+        """Every key in order: status, max |yours − reference|, relative difference, cause.
+
+        Titled with the verdict and, when set, followed by the summary; prints
+        as text and shows as HTML in a notebook.
+        """
+        first = self.first
+        title = (
+            f"all {len(self.keys)} keys match"
+            if first is None
+            else f"{len(self.differing)} of {len(self.keys)} keys differ; the first is {first.key}"
+        )
+        rows = [
+            [
+                report.key,
+                report.status,
+                "—" if report.max_abs is None else f"{report.max_abs:.3g}",
+                "—" if report.relative is None else f"{report.relative:.3g}",
+                report.cause or "",
+            ]
+            for report in self.keys
+        ]
+        headers = ["key", "status", "max |yours − ref|", "relative", "likely cause"]
+        return Table(headers, rows, title=title, footer=self.summary)
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
 
 
 def _close(a: Array, b: Array, rtol: float, atol: float) -> bool:

@@ -20,15 +20,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from chainrule.base.display import Table
 from chainrule.tools.idx import read_idx
 
 Array = NDArray[np.float64]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Dataset:
     """A train/test split in the (n_x, m) layout, standardized by ``feature_mean`` and
-    ``feature_scale`` (n_x, 1): the training split's mean and standard deviation."""
+    ``feature_scale`` (n_x, 1): the training split's mean and standard deviation.
+
+    ``print(data)`` shows the name, task, shapes and examples per class, never the arrays.
+    """
 
     name: str
     task: str  # "binary", "multiclass" or "regression"
@@ -64,6 +68,41 @@ class Dataset:
     def n_y(self) -> int:
         """The number of output units the task needs."""
         return self.Y_train.shape[0]
+
+    def _classes(self, Y: Array) -> str:
+        """Examples per class, ``malignant 170, benign 285`` (a classification task)."""
+        index = Y.argmax(axis=0) if Y.shape[0] > 1 else (Y[0] > 0.5).astype(int)
+        counts = np.bincount(index, minlength=max(len(self.class_names), 2))
+        names = self.class_names or tuple(str(k) for k in range(counts.size))
+        return ", ".join(f"{name} {count}" for name, count in zip(names, counts, strict=False))
+
+    def table(self) -> Table:
+        """The split: the arrays' shapes and the examples per class, a row per part."""
+        classes = self.task != "regression"
+        rows = [
+            [part, str(X.shape), str(Y.shape)] + ([self._classes(Y)] if classes else [])
+            for part, X, Y in (
+                ("train", self.X_train, self.Y_train),
+                ("test", self.X_test, self.Y_test),
+            )
+        ]
+        units = f"{self.n_y} output unit{'s' if self.n_y > 1 else ''}"
+        title = f"{self.name}: {self.task}, {self.n_x} features, {units}"
+        footer = "X standardized with the training split's mean and standard deviation"
+        headers = ["split", "X", "Y"] + (["examples per class"] if classes else [])
+        return Table(headers, rows, title, footer)
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({self.name!r}, {self.task}, n_x={self.n_x}, "
+            f"train={self.X_train.shape[1]}, test={self.X_test.shape[1]})"
+        )
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
 
 
 def _split_and_standardize(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from chainrule.base.display import Table
 from chainrule.functions.activations import SOFTMAX, Activation, activation
 from chainrule.functions.activations import names as activation_names
 from chainrule.functions.losses import Loss, loss
@@ -49,7 +50,7 @@ class Step:
         return "none" if self.as_written else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Derivation:
     """dA, g' and dZ for one (loss, activation) pair, as SymPy expressions in a, y and z.
 
@@ -124,6 +125,13 @@ class Derivation:
         if self.domain_problem is not None:
             lines += ["", f"**Domain problem:** {self.domain_problem}"]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        natural = f"natural, c = {self.constant}" if self.natural else "not natural"
+        return f"Derivation({self.pair!r}, {natural}, dZ = {self.dZ})"
 
     def _repr_latex_(self) -> str:
         return f"$$\n{self.latex()}\n$$"
@@ -295,7 +303,7 @@ class PairRow:
     domain_problem: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PairTable:
     """Every catalog activation × loss: natural or not, dZ[L] and domain problems."""
 
@@ -317,6 +325,36 @@ class PairTable:
             dZ = row.dZ.replace("|", "\\|")
             lines.append(f"| {row.loss} | {row.activation} | {natural} | `{dZ}` | {problem} |")
         return "\n".join(lines)
+
+    def table(self) -> Table:
+        """The table as an object: text for ``print``, HTML in a notebook.
+
+        The domain problem is a yes or no here; :meth:`markdown` gives its sentence.
+        """
+        rows = [
+            [
+                row.loss,
+                row.activation,
+                f"yes, c = {row.constant}" if row.natural else "no",
+                row.dZ,
+                "no" if row.domain_problem is None else "yes",
+            ]
+            for row in self.rows
+        ]
+        headers = ["loss", "activation", "natural", "dZ[L]", "domain problem"]
+        return Table(headers, rows, title=self._title())
+
+    def _title(self) -> str:
+        return f"{len(self.rows)} pairs, {len(self.natural_pairs())} natural"
+
+    def __repr__(self) -> str:
+        return f"PairTable({self._title()})"
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self._title()}**\n\n{self.markdown()}"
 
 
 @lru_cache(maxsize=1)

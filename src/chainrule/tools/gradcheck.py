@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from chainrule.base.display import Table
 from chainrule.functions.activations import Activation
 from chainrule.tools.network import Network
 from chainrule.training.regularization import check_l2, dropout_masks, keep_probs
@@ -52,7 +53,7 @@ def has_kink(g: Activation) -> bool:
     return bool(abs(right - left) > 1e-6 * max(1.0, abs(left), abs(right)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GradcheckResult:
     """The outcome of :func:`gradcheck`; ``float(result)`` is the overall difference.
 
@@ -131,39 +132,60 @@ class GradcheckResult:
             (f"d{name}{list(where)}", float(a), float(n)) for name, where, a, n in entries[:count]
         ]
 
-    def __str__(self) -> str:
+    def table(self) -> Table:
+        """The verdict, then one row per gradient: shape, norm, difference, kinks, verdict.
+
+        Below the rows: the kink entries left out, and the worst entries. Prints
+        as text and shows as HTML in a notebook.
+        """
         failing = self.failing()
         verdict = "ok" if self.passed() else f"FAILED ({', '.join(failing) or 'overall'})"
-        lines = [
+        headline = (
             f"gradient check (ε = {self.epsilon:g}, threshold {self.threshold:g}): "
             f"difference = {self.difference:.3e}, kinks left out: "
-            f"{self.difference_without_kinks:.3e} — {verdict}",
-            f"  {'gradient':<10} {'shape':<10} {'‖grad‖':>10} {'difference':>11} "
-            f"{'kinks':>6}  verdict",
+            f"{self.difference_without_kinks:.3e} — {verdict}"
+        )
+        rows = [
+            [
+                f"d{name}",
+                str(self.analytic[name].shape),
+                f"{float(np.linalg.norm(self.analytic[name])):.3e}",
+                f"{value:.3e}",
+                str(int(self.kinks[name].sum()) if name in self.kinks else 0),
+                "FAILED" if f"d{name}" in failing else "ok",
+            ]
+            for name, value in self.per_parameter.items()
         ]
-        for name, value in self.per_parameter.items():
-            kinks = int(self.kinks[name].sum()) if name in self.kinks else 0
-            shape = str(self.analytic[name].shape)
-            norm = float(np.linalg.norm(self.analytic[name]))
-            mark = "FAILED" if f"d{name}" in failing else "ok"
-            lines.append(
-                f"  {'d' + name:<10} {shape:<10} {norm:>10.3e} {value:>11.3e} {kinks:>6}  {mark}"
-            )
+        notes = []
         kink_entries = self.kink_entries
         if kink_entries:
             shown = ", ".join(kink_entries[:5]) + (", …" if len(kink_entries) > 5 else "")
-            lines.append(
-                f"  kinks: {len(kink_entries)} entries whose ±ε step moves a unit across Z = 0 "
+            notes.append(
+                f"kinks: {len(kink_entries)} entries whose ±ε step moves a unit across Z = 0 "
                 f"({shown}); the centred difference is unreliable there, so they are "
                 "reported, not judged"
             )
-        lines.append(
-            "  worst entries: "
+        notes.append(
+            "worst entries: "
             + "; ".join(
                 f"{where} analytic {a:.8g}, numeric {n:.8g}" for where, a, n in self.worst()
             )
         )
-        return "\n".join(lines)
+        headers = ["gradient", "shape", "‖grad‖", "difference", "kinks", "verdict"]
+        return Table(headers, rows, title=headline, footer="\n".join(notes))
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def __repr__(self) -> str:
+        verdict = "passed" if self.passed() else f"FAILED: {', '.join(self.failing()) or 'overall'}"
+        return (
+            f"GradcheckResult(difference={self.difference:.3e}, "
+            f"kinks left out {self.difference_without_kinks:.3e}, {verdict})"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
 
 
 def gradcheck(

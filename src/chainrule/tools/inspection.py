@@ -12,9 +12,10 @@ For each layer l, on a batch (X, Y) at the network's current parameters:
   relu' = 0 and they never learn again.
 
 :func:`layer_stats` computes them once (``net.inspect(X, Y)`` returns them as
-an :class:`Inspection`, a rich table); a :class:`Recorder`, used as a
-callback ``recorder(epoch, history, net)`` or through ``fit(..., record=True)``, keeps
-them per epoch and plots the gradient norms per layer over the epochs.
+an :class:`Inspection`, a table in a terminal, in ``print`` and in a notebook); a
+:class:`Recorder`, used as a callback ``recorder(epoch, history, net)`` or through
+``fit(..., record=True)``, keeps them per epoch and plots the gradient norms per
+layer over the epochs.
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from rich.console import Console
 from rich.table import Table
 
+from chainrule.base import display
 from chainrule.functions.activations import Activation
+from chainrule.training.figures import new_figure, save
 
 if TYPE_CHECKING:
     from chainrule.core.model import Model
+    from chainrule.training.picture import Picture
 
 Array = NDArray[np.floating[Any]]
 
@@ -94,41 +97,59 @@ def _share(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+#: The columns of an inspection table.
+COLUMNS = ("layer", "g", "‖dW‖", "mean |dZ|", "saturated", "dead ReLUs")
+
+
+def _cells(row: LayerStats) -> list[str]:
+    return [
+        str(row.layer),
+        row.activation,
+        f"{row.dW_norm:.3e}",
+        f"{row.mean_abs_dZ:.3e}",
+        _share(row.saturated),
+        _share(row.dead),
+    ]
+
+
 def stats_table(stats: Sequence[LayerStats], title: str | None = None) -> Table:
     """A rich table with one row per layer."""
     table = Table(title=title)
-    for column in ("layer", "g", "‖dW‖", "mean |dZ|", "saturated", "dead ReLUs"):
+    for column in COLUMNS:
         table.add_column(column, justify="left" if column == "g" else "right")
     for row in stats:
-        table.add_row(
-            str(row.layer),
-            row.activation,
-            f"{row.dW_norm:.3e}",
-            f"{row.mean_abs_dZ:.3e}",
-            _share(row.saturated),
-            _share(row.dead),
-        )
+        table.add_row(*_cells(row))
     return table
-
-
-def _render(table: Table) -> str:
-    console = Console(width=100, record=True, color_system=None)
-    with console.capture() as capture:
-        console.print(table)
-    return capture.get()
 
 
 @dataclass(frozen=True)
 class Inspection:
-    """The result of ``net.inspect(X, Y)``: a :class:`LayerStats` per layer, shown as a table."""
+    """The result of ``net.inspect(X, Y)``: a :class:`LayerStats` per layer, shown as a table.
+
+    ``print(inspection)`` and a terminal (rich) show one row per layer; so does
+    a notebook (HTML), and :meth:`table` gives that table as an object.
+    """
 
     layers: tuple[LayerStats, ...]
+    title: str = "inside the network"
+
+    def table(self) -> display.Table:
+        """The table: text for ``print``, HTML in a notebook."""
+        return display.Table(COLUMNS, [_cells(row) for row in self.layers], self.title)
 
     def __rich__(self) -> Table:
-        return stats_table(self.layers, "inside the network")
+        return stats_table(self.layers, self.title)
 
     def __str__(self) -> str:
-        return _render(self.__rich__())
+        return str(self.table())
+
+    def __repr__(self) -> str:
+        norms = [row.dW_norm for row in self.layers]
+        spread = f", ‖dW‖ {min(norms):.2e} … {max(norms):.2e}" if norms else ""
+        return f"Inspection({self.title!r}, {len(self.layers)} layers{spread})"
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
 
 
 def inspect_network(net: Model, X: ArrayLike, Y: ArrayLike) -> Inspection:
@@ -156,23 +177,27 @@ class Recorder:
         """‖dW[l]‖ per epoch and layer, shape (epochs, L)."""
         return np.array([[row.dW_norm for row in epoch] for epoch in self.stats])
 
-    def table(self, epoch_index: int = -1) -> Table:
-        """The rich table of one recorded epoch (the last by default)."""
+    def __repr__(self) -> str:
+        layers = len(self.stats[0]) if self.stats else 0
+        return f"Recorder({len(self.epochs)} epochs recorded, {layers} layers)"
+
+    def table(self, epoch_index: int = -1) -> Inspection:
+        """One recorded epoch (the last by default), titled with its epoch: prints as a table."""
         if not self.stats:
             raise ValueError("nothing recorded yet: call the recorder after an epoch")
-        return stats_table(self.stats[epoch_index], f"epoch {self.epochs[epoch_index]}")
+        return Inspection(tuple(self.stats[epoch_index]), f"epoch {self.epochs[epoch_index]}")
 
-    def plot(self, path: str | Path) -> Path:
-        """Save a PNG: ‖dW[l]‖ per layer over the epochs (log scale), and the unit shares."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+    def plot(self, path: str | Path | None = None) -> Picture:
+        """‖dW[l]‖ per layer over the epochs (log scale), and the unit shares.
 
+        Returns the matplotlib Figure (shown inline in a notebook) and writes it
+        to ``path`` when given (format by suffix, PNG without one).
+        """
         if not self.stats:
             raise ValueError("nothing recorded yet: call the recorder after an epoch")
         norms = self.gradient_norms()
-        figure = Figure(figsize=(10, 4), layout="constrained")
-        FigureCanvasAgg(figure)
-        left, right = figure.subplots(1, 2)
+        figure, axes = new_figure(1, 2, (10, 4))
+        left, right = axes[0]
         for index, row in enumerate(self.stats[0]):
             label = f"dW{row.layer} ({row.activation})"
             left.plot(self.epochs, np.maximum(norms[:, index], 1e-300), label=label)
@@ -193,6 +218,4 @@ class Recorder:
         )
         if right.get_legend_handles_labels()[0]:
             right.legend()
-        target = Path(path)
-        figure.savefig(target, format="png", dpi=100)
-        return target
+        return save(figure, path)

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 
 from numpy.typing import ArrayLike
 
+from chainrule.base.display import Table
 from chainrule.core.model import Model
 from chainrule.tools.inspection import Inspection, Recorder, inspect_network
+from chainrule.tools.summary import summary_table
 from chainrule.training.callbacks import Callback, EarlyStopping
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
@@ -95,6 +97,18 @@ class Network(Model):
             sample_weight=sample_weight,
         )
         return train(self, X, Y, options)
+
+    def summary(self, show: bool = True) -> Table:
+        """A row per layer (units, activation, W and b shapes, parameters), the total, the
+        loss and the output route, as Keras' ``summary()``; printed unless ``show=False``,
+        and returned (a table that shows as HTML in a notebook)."""
+        table = summary_table(self)
+        if show:
+            print(table)
+        return table
+
+    def _repr_html_(self) -> str:
+        return summary_table(self)._repr_html_()
 
     def inspect(self, X: ArrayLike, Y: ArrayLike) -> Inspection:
         """Per layer on (X, Y): ‖dW‖, mean |dZ|, saturated units, dead ReLUs (a rich table)."""

@@ -1,9 +1,11 @@
-"""Pictures (matplotlib, Agg backend): learning curves, decision boundaries,
-and the output layer's two routes.
+"""Pictures: learning curves, decision boundaries, and the output layer's two routes.
 
-Every function writes the figure to ``path``, closes it and returns the path.
-The path's suffix picks the format (``.png``, ``.pdf``, ``.svg``, … : see
-:func:`picture_format`); a path without one gets PNG.
+Every function builds a matplotlib Figure without pyplot (a
+:class:`~chainrule.training.picture.Picture`) and returns it: the user's
+backend is left as it was, and in a notebook the figure shows inline when
+it is a cell's last expression. With ``path`` the figure is also written
+there; the path's suffix picks the format (``.png``, ``.pdf``, ``.svg``, … :
+see :func:`picture_format`), a path without one gets PNG.
 """
 
 from __future__ import annotations
@@ -21,97 +23,42 @@ from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
 from chainrule.functions.pairs import NumericalWarning, natural_pair
 from chainrule.tools.output import output_delta
+from chainrule.training.figures import new_figure, picture_format, save
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from chainrule.core.model import Model
     from chainrule.training.history import History
+    from chainrule.training.picture import Picture
 
-
-def _figure(rows: int = 1, columns: int = 1, size: tuple[float, float] = (7, 4.5)) -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(rows, columns, figsize=size, squeeze=False)
-
-
-def picture_format(path: str | Path) -> str:
-    """The format matplotlib writes for ``path``: its suffix, or ``png`` without one.
-
-    Raises ValueError naming the formats matplotlib writes when the suffix is not one.
-
-    >>> picture_format("curve.PDF"), picture_format("curve")
-    ('pdf', 'png')
-    """
-    from matplotlib.backend_bases import FigureCanvasBase
-
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if not suffix:
-        return "png"
-    known = FigureCanvasBase.get_supported_filetypes()
-    if suffix not in known:
-        raise ValueError(
-            f"cannot write a picture to {path}: .{suffix} is not a format matplotlib writes; "
-            f"use one of {', '.join('.' + name for name in sorted(known))}"
-        )
-    return suffix
-
-
-def _write(figure: Figure, path: str | Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    target = Path(path)
-    try:
-        # Passed, not left to savefig, so that a path without a suffix is written as is.
-        picture = picture_format(target)
-        with np.errstate(over="ignore", invalid="ignore"):  # lines far beyond the axes' limits
-            figure.tight_layout()
-            figure.savefig(target, dpi=110, format=picture)
-    finally:
-        plt.close(figure)
-    return target
+__all__ = ["decision_boundary", "learning_curve", "output_layer", "picture_format"]
 
 
 def learning_curve(
     history: History,
-    path: str | Path,
+    path: str | Path | None = None,
     title: str | None = None,
     validation_label: str = "validation",
-) -> Path:
+) -> Picture:
     """Cost (left) and metric (right) per epoch, training and validation
-    (the second curve is called ``validation_label``)."""
-    figure, axes = _figure(1, 2, (10, 4))
-    epochs = np.arange(1, len(history) + 1)
-    panels = (
-        ("cost J", history.cost, history.val_cost),
-        (history.metric_name, history.metric, history.val_metric),
-    )
-    for axis, (label, train, validation) in zip(axes[0], panels, strict=True):
-        axis.plot(epochs, train, label="training", color="tab:blue")
-        if validation:
-            axis.plot(epochs, validation, label=validation_label, color="tab:orange")
-        axis.set_xlabel("epoch")
-        axis.set_ylabel(label)
-        axis.set_title(f"{label} per epoch")
-        axis.grid(alpha=0.3)
-        axis.legend()
-    if title:
-        figure.suptitle(title)
-    return _write(figure, path)
+    (the second curve is called ``validation_label``): ``history.plot(...)``."""
+    return history.plot(path, title, validation_label)
 
 
 def decision_boundary(
     net: Model,
     X: ArrayLike,
     Y: ArrayLike,
-    path: str | Path,
+    path: str | Path | None = None,
     title: str | None = None,
     resolution: int = 300,
-) -> Path:
-    """The network's predicted class over the plane, with the examples on top (X is (2, m))."""
+) -> Picture:
+    """The network's output over the plane, with the examples on top (X is (2, m)).
+
+    The course's planar picture: net.predict on a resolution × resolution grid
+    covering the examples (0.5 beyond them), as filled contours, and the
+    examples coloured by their class (Y's row for one output unit, the row of
+    the largest entry for several).
+    """
     X_arr = net.check_input(X)
     if X_arr.shape[0] != 2:
         raise ValueError(f"a decision boundary needs 2-D inputs, X is {X_arr.shape}")
@@ -125,7 +72,7 @@ def decision_boundary(
     predicted = np.asarray(net.predict(grid))
     if predicted.shape[0] > 1:  # several independent binary units: colour by the first
         predicted = predicted[:1]
-    figure, axes = _figure(size=(6, 5))
+    figure, axes = new_figure(size=(6, 5))
     axis = axes[0][0]
     axis.contourf(u, v, predicted.reshape(u.shape), alpha=0.3, cmap="coolwarm")
     scatter = axis.scatter(
@@ -135,7 +82,7 @@ def decision_boundary(
     axis.set_xlabel("x₁")
     axis.set_ylabel("x₂")
     axis.set_title(title or "decision boundary")
-    return _write(figure, path)
+    return save(figure, path)
 
 
 def _pair_inputs(
@@ -152,10 +99,10 @@ def _pair_inputs(
 def output_layer(
     activation: str | Activation,
     loss: str | Loss,
-    path: str | Path,
+    path: str | Path | None = None,
     y: float = 1.0,
     z_range: tuple[float, float] = (-800.0, 800.0),
-) -> Path:
+) -> Picture:
     """dZ[L] over z for the fused and the generic route, and where the generic one breaks.
 
     Top: dZ = ∂L/∂z for one output unit with label ``y`` (softmax: two
@@ -177,7 +124,7 @@ def output_layer(
         generic = output_delta(Z, Y, g, L, fused=False)[0]
         fused = output_delta(Z, Y, g, L, fused=None)[0] if natural else None
     broken = ~np.isfinite(generic)
-    figure, axes = _figure(2 if natural else 1, 1, (8, 7 if natural else 4.5))
+    figure, axes = new_figure(2 if natural else 1, 1, (8, 7 if natural else 4.5))
     top = axes[0][0]
     if fused is not None:
         top.plot(z, _finite(fused), color="tab:blue", linewidth=2.5, label="fused: from the logits")
@@ -213,7 +160,7 @@ def output_layer(
         bottom.set_ylabel("absolute error of the generic route")
         bottom.grid(alpha=0.3)
         bottom.legend(loc="best")
-    return _write(figure, path)
+    return save(figure, path)
 
 
 def _finite(values: NDArray[np.float64]) -> NDArray[np.float64]:

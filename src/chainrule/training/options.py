@@ -63,7 +63,9 @@ class FitOptions:
         when fit returns or raises. Copy a parameter to keep it: the vectors
         are the network's workspace, reused by its next fit.
     verbose : int, default 1
-        0 is silent; otherwise a progress bar when the output is a terminal.
+        0 is silent; 1 shows progress where the output goes (a bar in a
+        terminal, a live line in a notebook, a line every few epochs in a
+        log); 2 a line per epoch (:mod:`chainrule.training.progress`).
     seed : int or None, default None
         Seeds shuffling and dropout. None continues the network's own
         generator (started from the network's seed).

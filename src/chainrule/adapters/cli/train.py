@@ -87,13 +87,11 @@ def train(
     if save is not None:
         typer.echo(f"model saved to {save_model(net, save, TrainedOn(dataset, seed))}")
     if plot is not None:
-        curve = plots.learning_curve(history, plot, dataset, validation_label="test split")
-        typer.echo(f"learning curve written to {curve}")
+        plots.learning_curve(history, plot, dataset, validation_label="test split")
+        typer.echo(f"learning curve written to {plot}")
     if boundary is not None:
-        written = plots.decision_boundary(
-            net, data.X_test, data.Y_test, boundary, f"{dataset}: test split"
-        )
-        typer.echo(f"decision boundary written to {written}")
+        plots.decision_boundary(net, data.X_test, data.Y_test, boundary, f"{dataset}: test split")
+        typer.echo(f"decision boundary written to {boundary}")
 
 
 @user_errors

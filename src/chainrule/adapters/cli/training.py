@@ -34,7 +34,8 @@ def plot_pair(
 ) -> None:
     """Draw dZ[L] over z for the fused and the generic route, and where the generic one breaks."""
     check_output(out, picture=True)
-    typer.echo(f"output-layer picture written to {plots.output_layer(activation, loss, out, y)}")
+    plots.output_layer(activation, loss, out, y)
+    typer.echo(f"output-layer picture written to {out}")
 
 
 def datasets() -> None:
