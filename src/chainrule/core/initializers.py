@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
 from chainrule.base.checks import check_layer_sizes
+from chainrule.core import parameters
 
 _SCALES: dict[str, Callable[[int, int], float]] = {
     "he": lambda n_prev, n: math.sqrt(2 / n_prev),
@@ -54,9 +55,10 @@ def initialize(
         raise ValueError(f"unknown init {method!r}; known: {', '.join(names())}")
     rng = np.random.default_rng(seed)
     params: dict[str, NDArray[Any]] = {}
-    for l in range(1, len(layer_dims)):
-        n_prev, n = layer_dims[l - 1], layer_dims[l]
-        scale = _SCALES[method](n_prev, n)
-        params[f"W{l}"] = (rng.standard_normal((n, n_prev)) * scale).astype(dtype)
-        params[f"b{l}"] = np.zeros((n, 1), dtype=dtype)
+    for name, (n, n_prev) in parameters.shapes(layer_dims).items():
+        if name.startswith("W"):
+            scale = _SCALES[method](n_prev, n)
+            params[name] = (rng.standard_normal((n, n_prev)) * scale).astype(dtype)
+        else:
+            params[name] = np.zeros((n, 1), dtype=dtype)
     return params

@@ -25,9 +25,10 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from chainrule.base.checks import as_float_matrix, check_float_dtype
-from chainrule.core import linear
+from chainrule.core import linear, parameters
 from chainrule.core.diagnostics import check_backward_inputs
 from chainrule.core.initializers import check_layer_dims, initialize
+from chainrule.core.parameters import check_gradients, check_parameters
 from chainrule.core.shapes import check_linear
 from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
@@ -66,18 +67,6 @@ def _hidden_activations(
             f"hidden has {len(names)} activations but the network has {count} hidden layers"
         )
     return [lookup_activation(name) for name in names]
-
-
-def check_gradients(params: dict[str, Array], grads: Grads) -> None:
-    """A ValueError unless grads holds d<name> with the shape of each parameter <name>."""
-    missing = [f"d{key}" for key in params if f"d{key}" not in grads]
-    if missing:
-        raise ValueError(f"grads lacks {', '.join(missing)}")
-    for key, value in params.items():
-        if grads[f"d{key}"].shape != value.shape:
-            raise ValueError(
-                f"d{key} has shape {grads[f'd{key}'].shape} but {key} is {value.shape}"
-            )
 
 
 class OptimizerState(Protocol):
@@ -197,24 +186,10 @@ class Model:
 
         ``params`` can be assigned (``net.params = …``, ``net.params["W1"] = …``),
         so every pass checks it first: a float64 W[l] in a float32 network would
-        otherwise make the arithmetic float64 without a word. The shapes are
-        checked layer by layer as the pass runs (:func:`chainrule.core.shapes.check_linear`).
+        otherwise make the arithmetic float64 without a word
+        (:func:`chainrule.core.parameters.check_parameters`).
         """
-        expected = [f"{kind}{l}" for l in range(1, self.L + 1) for kind in "Wb"]
-        missing = [key for key in expected if key not in self.params]
-        unexpected = [key for key in self.params if key not in expected]
-        if missing or unexpected:
-            raise ValueError(
-                f"params must hold {', '.join(expected)} for this {self.L}-layer network; "
-                f"missing {missing or 'none'}, unexpected {unexpected or 'none'}"
-            )
-        for key in expected:
-            dtype = getattr(self.params[key], "dtype", type(self.params[key]).__name__)
-            if dtype != self.dtype:
-                raise ValueError(
-                    f"{key} is {dtype}, but this network is {self.dtype}: assign "
-                    f"{key}.astype(np.{self.dtype}), or make the network with dtype={dtype}"
-                )
+        check_parameters(self.params, self.L, self.dtype)
 
     def check_input(self, X: ArrayLike) -> Array:
         """X as an (n_x, m) array of the network's dtype, or a ValueError in the course's terms.
@@ -255,7 +230,7 @@ class Model:
         self._check_masks(masks, A.shape[1])
         caches: list[LayerCache] = []
         for l, g in enumerate(self.activations, start=1):
-            W, b = self.params[f"W{l}"], self.params[f"b{l}"]
+            W, b = parameters.layer(self.params, l)
             check_linear(W, A, b, l, self.layer_dims[0])
             Z = linear.forward(A, W, b)
             A_prev, A = A, g.forward(Z)
@@ -391,7 +366,7 @@ class Model:
         if l2:
             m = ZL.shape[1]
             squares = sum(
-                float(np.sum(np.square(self.params[f"W{l}"]))) for l in range(1, self.L + 1)
+                float(np.sum(np.square(W))) for W, _ in parameters.layers(self.params, self.L)
             )
             cost += l2 / (2 * m) * squares
         return cost

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.core import linear
+from chainrule.core import linear, parameters
 from chainrule.functions.activations import Activation
 from chainrule.functions.pairs import generic_output_delta
 from chainrule.training.batches import batch_sizes
@@ -158,7 +158,7 @@ class FastSteps:
         self._theta = kept.theta
         layout.packed(net.params, out=self._theta[0])
         self._params = tuple(self.layout.views(theta) for theta in self._theta)
-        self._layers = tuple(_by_layer(params, net.L) for params in self._params)
+        self._layers = tuple(parameters.layers(params, net.L) for params in self._params)
         # dθ's views, made at the first step that needs them (plain sgd never does)
         self.grads: dict[str, Array] = {}
         self._gradient_layers: list[tuple[Array, Array]] = []
@@ -241,7 +241,7 @@ class FastSteps:
             grad = self.workspace.grad = self.layout.empty()
         if not self.grads:
             self.grads = self.layout.views(grad, prefix="d")
-            self._gradient_layers = _by_layer(self.grads, self.net.L, prefix="d")
+            self._gradient_layers = parameters.layers(self.grads, self.net.L, prefix="d")
         return grad
 
     def checkpoint(self) -> None:
@@ -323,14 +323,6 @@ def _reuse(mine: dict[K, V], kept: dict[K, V], key: K, make: Callable[[], V]) ->
         value = kept.get(key)
         mine[key] = value = make() if value is None else value
     return value
-
-
-def _by_layer(views: dict[str, Array], L: int, prefix: str = "") -> list[tuple[Array, Array]]:
-    """[(W1, b1), …, (WL, bL)] from ``views`` (``dW1``, ``db1``, … with prefix "d").
-
-    The loops then index layers rather than format names every step.
-    """
-    return [(views[f"{prefix}W{l}"], views[f"{prefix}b{l}"]) for l in range(1, L + 1)]
 
 
 def _hidden_delta(

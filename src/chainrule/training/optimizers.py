@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chainrule.base.checks import check_integer, check_learning_rate, is_real
-from chainrule.core.model import check_gradients
+from chainrule.core.parameters import check_gradients
 from chainrule.training.flat import FlatLayout, blocks
 
 Array = NDArray[np.floating[Any]]

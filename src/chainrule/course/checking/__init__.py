@@ -20,11 +20,13 @@ from chainrule.base.checks import check_integer
 from chainrule.course.checking.report import CheckReport
 from chainrule.course.checking.runner import check_with, find_spec
 from chainrule.course.checking.spec import Spec
-from chainrule.course.checking.specs_course1 import SPECS as COURSE1
-from chainrule.course.checking.specs_course2 import SPECS as COURSE2
+from chainrule.course.checking.specs_application import SPECS as APPLICATION
 from chainrule.course.checking.specs_deep import SPECS as DEEP
+from chainrule.course.checking.specs_gradient_checking import SPECS as GRADIENT_CHECKING
+from chainrule.course.checking.specs_improving import SPECS as IMPROVING
+from chainrule.course.checking.specs_logistic_planar import SPECS as LOGISTIC_PLANAR
 
-SPECS: tuple[Spec, ...] = DEEP + COURSE1 + COURSE2
+SPECS: tuple[Spec, ...] = DEEP + APPLICATION + LOGISTIC_PLANAR + IMPROVING + GRADIENT_CHECKING
 
 
 def check(

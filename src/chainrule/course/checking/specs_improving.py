@@ -1,5 +1,5 @@
-"""The checker's specs for course 2: initialization, regularization, gradient checking,
-optimization (C2W1 A1–A3 and C2W2 A1)."""
+"""The checker's specs for course 2, "Improving Deep Neural Networks": initialization,
+regularization and optimization (C2W1 A1, A2 and C2W2 A1)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.course import gradient_checking, initialization, optimization, regularization
+from chainrule.course import initialization, optimization, regularization
 from chainrule.course.checking.spec import Case, Spec, examples, labels, randn, sizes
 
 THREE_LAYER = {
@@ -210,31 +210,6 @@ def _momentum_case(rng: np.random.Generator, edge: str | None) -> Case:
     }
 
 
-def _n_case(rng: np.random.Generator, edge: str | None) -> Case:
-    m = examples(rng, edge)
-    shapes = gradient_checking.COURSE_SHAPES
-    keys = ("W1", "b1", "W2", "b2", "W3", "b3")
-    params = {key: randn(rng, *shape) for key, shape in zip(keys, shapes, strict=True)}
-    return {"X": randn(rng, 4, m), "Y": labels(rng, m), "parameters": params}
-
-
-def _n_backward_case(rng: np.random.Generator, edge: str | None) -> Case:
-    case = _n_case(rng, edge)
-    _, cache = gradient_checking.forward_propagation_n(case["X"], case["Y"], case["parameters"])
-    return {"X": case["X"], "Y": case["Y"], "cache": cache}
-
-
-def _check_n_case(rng: np.random.Generator, edge: str | None) -> Case:
-    case = _n_case(rng, edge)
-    _, cache = gradient_checking.forward_propagation_n(case["X"], case["Y"], case["parameters"])
-    grads = gradient_checking.backward_propagation_n_correct(case["X"], case["Y"], cache)
-    return {"parameters": case["parameters"], "gradients": grads, "X": case["X"], "Y": case["Y"]}
-
-
-def _x_theta(rng: np.random.Generator, edge: str | None) -> Case:
-    return {"x": float(rng.uniform(-3, 3)), "theta": float(rng.uniform(-3, 3))}
-
-
 def _dims(rng: np.random.Generator, edge: str | None) -> Case:
     return {"layers_dims": sizes(rng, edge, int(rng.integers(2, 5)))}
 
@@ -398,79 +373,5 @@ SPECS = (
         formulas={
             "W": "W[l] = np.random.randn(n[l], n[l−1]) · √(2 / n[l−1]) after np.random.seed(3)"
         },
-    ),
-    Spec(
-        "forward_propagation",
-        "gradient_checking",
-        gradient_checking.forward_propagation,
-        _x_theta,
-        outputs=("J",),
-        formulas={"J": "J = θ · x"},
-    ),
-    Spec(
-        "backward_propagation",
-        "gradient_checking",
-        gradient_checking.backward_propagation,
-        _x_theta,
-        outputs=("dtheta",),
-        formulas={"dtheta": "dθ = x"},
-    ),
-    Spec(
-        "gradient_check",
-        "gradient_checking",
-        gradient_checking.gradient_check,
-        _x_theta,
-        outputs=("difference",),
-        formulas={
-            "difference": "‖grad − gradapprox‖ / (‖grad‖ + ‖gradapprox‖), "
-            "gradapprox = (J(θ + ε) − J(θ − ε)) / (2ε)"
-        },
-    ),
-    Spec(
-        "forward_propagation_n",
-        "gradient_checking",
-        gradient_checking.forward_propagation_n,
-        _n_case,
-        outputs=("cost", "cache"),
-        edges=("m = 1",),
-    ),
-    Spec(
-        "backward_propagation_n",
-        "gradient_checking",
-        gradient_checking.backward_propagation_n,
-        _n_backward_case,
-        edges=("m = 1",),
-    ),
-    Spec(
-        "gradient_check_n",
-        "gradient_checking",
-        gradient_checking.gradient_check_n,
-        _check_n_case,
-        outputs=("difference",),
-        formulas={"difference": "‖grad − gradapprox‖ / (‖grad‖ + ‖gradapprox‖)"},
-    ),
-    Spec(
-        "dictionary_to_vector",
-        "gradient_checking",
-        gradient_checking.dictionary_to_vector,
-        lambda rng, edge: {"parameters": _n_case(rng, edge)["parameters"]},
-        outputs=("theta", "keys"),
-    ),
-    Spec(
-        "gradients_to_vector",
-        "gradient_checking",
-        gradient_checking.gradients_to_vector,
-        lambda rng, edge: {
-            "gradients": gradient_checking.backward_propagation_n_correct(
-                **_n_backward_case(rng, edge)
-            )
-        },
-        outputs=("theta",),
-    ),
-    Spec(
-        "vector_to_dictionary",
-        "gradient_checking",
-        gradient_checking.vector_to_dictionary,
-        lambda rng, edge: {"theta": randn(rng, 47, 1)},
     ),
 )
