@@ -21,8 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from chainrule.base.checks import check_bounds
-from chainrule.base.checks import check_entry_name as _check_name
+from chainrule.base.checks import check_bounds, check_entry_name
 from chainrule.base.registry import catalog_entry, reference
 from chainrule.symbolic.algebra import in_terms_of_a
 from chainrule.symbolic.formulas import compile_numpy, parse_formula
@@ -190,7 +189,7 @@ class Activation:
         """
         import sympy as sp
 
-        _check_name(name, "activation")
+        check_entry_name(name, "activation")
         g = parse_formula(formula, ("z",))
         z, a = sp.Symbol("z", real=True), sp.Symbol("a", real=True)
         value = compile_numpy(g, [z])

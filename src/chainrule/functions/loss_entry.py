@@ -18,8 +18,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from chainrule.base.checks import as_float_matrix, check_bounds
-from chainrule.base.checks import check_entry_name as _check_name
+from chainrule.base.checks import as_float_matrix, check_bounds, check_entry_name
 from chainrule.base.registry import catalog_entry, reference
 from chainrule.symbolic.formulas import compile_numpy, parse_formula
 
@@ -226,7 +225,7 @@ class Loss:
         """
         import sympy as sp
 
-        _check_name(name, "loss")
+        check_entry_name(name, "loss")
         ell = parse_formula(formula, ("a", "y"))
         a, y = sp.Symbol("a", real=True), sp.Symbol("y", real=True)
         elementwise = compile_numpy(ell, [a, y])
