@@ -7,7 +7,8 @@ in ``core``); the package root and the modules kept under names users import
 A module may import modules of its own layer or of a lower one, never of a
 higher one, and the modules must import each other without a circle. Every
 import statement counts: at the top of a module, inside a function, and
-inside ``if TYPE_CHECKING:``.
+inside ``if TYPE_CHECKING:``. And no module takes another's private name
+(one that starts with ``_``).
 
 Usage: ``python scripts/layers.py [src/chainrule]``; exit status 1 with one
 line per violation when the contract is broken. ``make lint`` and the test
@@ -126,6 +127,30 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def private_imports(name: str, path: Path, known: set[str]) -> list[str]:
+    """Names starting with ``_`` that ``name`` takes from another chainrule module (by
+    ``from … import _x``, or as ``module._x`` of an imported module)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: set[str] = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in known:
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"{name} imports the private {node.module}.{alias.name}")
+                elif f"{node.module}.{alias.name}" in known:
+                    modules.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        private = (
+            node.attr.startswith("_") and not node.attr.startswith("__")
+            if isinstance(node, ast.Attribute)
+            else False
+        )
+        if private and isinstance(node.value, ast.Name) and node.value.id in modules:
+            found.append(f"{name} uses the private {node.value.id}.{node.attr}")
+    return found
+
+
 def violations(root: Path) -> list[str]:
     """Every broken rule of the contract for the package at ``root``, one line each."""
     modules = module_names(root)
@@ -138,6 +163,9 @@ def violations(root: Path) -> list[str]:
             graph[name] = {t for t in graph[name] if not t.startswith(name + ".")}
     lines = upward_imports(graph, top)
     lines += [f"import circle: {' → '.join(group)}" for group in circles(graph)]
+    tops = {top} | {module.split(".")[0] for module in known}
+    for name, path in modules.items():
+        lines += private_imports(name, path, tops | known)
     return lines
 
 

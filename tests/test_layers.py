@@ -58,3 +58,15 @@ def test_a_circle_within_one_layer_is_refused(tmp_path: Path) -> None:
         tmp_path, "training/history.py", "\n\ndef probe():\n    import chainrule.training.trainer\n"
     )
     assert any(line.startswith("import circle:") for line in layers.violations(copy))
+
+
+def test_a_private_name_taken_from_another_module_is_refused(tmp_path: Path) -> None:
+    copy = _copy_with(
+        tmp_path,
+        "tools/compare.py",
+        "\n\ndef probe():\n    from chainrule.tools.derive import _resolve\n"
+        "    from chainrule.core import model\n    return _resolve, model._hidden\n",
+    )
+    found = layers.violations(copy)
+    assert "chainrule.tools.compare imports the private chainrule.tools.derive._resolve" in found
+    assert "chainrule.tools.compare uses the private model._hidden" in found
