@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from chainrule.core import linear
 from chainrule.course.common import Array, Parameters, as_labels, layer_count
 from chainrule.functions.activations import RELU, SIGMOID
 from chainrule.functions.losses import BCE
@@ -53,11 +54,11 @@ def _backward(
 
     grads: dict[str, Array] = {"dZ3": A3 - Y}  # the natural pair sigmoid + cross-entropy
     for l, A_prev, W_l in ((3, A2, W3), (2, A1, W2), (1, X, W1)):
-        dZ = grads[f"dZ{l}"]
-        grads[f"dW{l}"] = dZ @ A_prev.T / m + (lambd / m) * W_l if lambd else dZ @ A_prev.T / m
-        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear.backward(grads[f"dZ{l}"], A_prev, W_l)
+        if lambd:
+            grads[f"dW{l}"] += (lambd / m) * W_l
         if l > 1:
-            grads[f"dA{l - 1}"] = masked(W_l.T @ dZ, options.get(f"D{l - 1}"))
+            grads[f"dA{l - 1}"] = masked(dA_prev, options.get(f"D{l - 1}"))
             grads[f"dZ{l - 1}"] = RELU.backward(grads[f"dA{l - 1}"], A_prev)  # relu'(A) = (A > 0)
     order = ("dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
     return {key: grads[key] for key in order}

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from chainrule.base.checks import as_float_matrix
+from chainrule.core import linear
 from chainrule.core.diagnostics import check_backward_inputs, check_relu_input
 from chainrule.core.initializers import check_layer_dims
 from chainrule.core.shapes import check_delta, check_linear
@@ -76,7 +77,7 @@ def initialize_parameters_deep(layer_dims: Sequence[int]) -> Parameters:
 
 def _linear_forward(A: Array, W: Array, b: Array, layer: int | None, n_x: int | None) -> Array:
     check_linear(W, A, b, layer, n_x)
-    return W @ A + b
+    return linear.forward(A, W, b)
 
 
 def _matrices(A: ArrayLike, W: ArrayLike, b: ArrayLike) -> LinearCache:
@@ -151,8 +152,7 @@ def compute_cost(AL: ArrayLike, Y: ArrayLike) -> Any:
 def _linear_backward(dZ: Array, cache: LinearCache, layer: int | None) -> tuple[Array, ...]:
     A_prev, W, _ = cache
     check_delta(dZ, W, A_prev, layer)
-    m = A_prev.shape[1]
-    return W.T @ dZ, (dZ @ A_prev.T) / m, dZ.sum(axis=1, keepdims=True) / m
+    return linear.backward(dZ, A_prev, W)
 
 
 def _linear_cache(cache: LinearCache) -> LinearCache:
