@@ -70,7 +70,7 @@ class Loss:
     targets: TargetCheck = field(default=lambda Y, n_units: Y)
     predict_fn: Callable[[Array], NDArray[Any]] = field(default=lambda A: A)
     label_rule: str = "any finite numbers"
-    params: dict[str, float] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     formula: str | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Loss:

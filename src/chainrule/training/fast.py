@@ -313,6 +313,9 @@ class FastSteps:
         if net.output_pair is not None:
             dZ = np.subtract(AL, Y, out=AL)  # A[L] is a fresh array: dZ[L] = c·(A[L] − Y)
             dZ *= net.output_pair.constant * factor / m
+        elif net.output_rule is not None:  # the stable route, from the logits
+            dZ = net.output_rule.dZ_from_logits(ZL, Y)
+            dZ *= factor / m
         else:
             dZ = generic_output_delta(ZL, AL, Y, g_L, net.loss)[1]
             dZ *= factor / m
