@@ -180,8 +180,8 @@ def resolve_pair(activation_: Any, loss_: Any) -> tuple[Activation, Loss]:
         except (TypeError, ValueError):
             raise error from None
         raise ValueError(
-            f"{error} — did you swap the loss and the activation? {activation_!r} is a "
-            f"loss and {loss_!r} an activation"
+            f"did you swap the loss and the activation? {activation_!r} is a loss and "
+            f"{loss_!r} an activation, not the other way round"
         ) from None
 
 

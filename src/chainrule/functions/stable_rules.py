@@ -79,6 +79,10 @@ class StableRule:
     cost_fn: Callable[..., Array]
     dZ_fn: Callable[..., Array]
     cross_fn: Callable[..., Array] | None
+    #: True when a form divides by a power of p or q (focal with γ < 1: (1 − p_t)^(γ−1)):
+    #: p and q are then floored at the smallest normal float, below which they keep no
+    #: relative digits anyway, so that u^(γ−1)·q stays finite instead of inf·0 = NaN.
+    floor: bool = False
 
     route = "stable"
 
@@ -94,6 +98,9 @@ class StableRule:
             atoms = list(softmax_atoms(Z))
         else:
             atoms = list(logistic_atoms(Z * dtype.type(self.form.scale)))
+        if self.floor and self.form.family != "exp":
+            tiny = np.finfo(dtype).tiny
+            atoms[0], atoms[1] = np.maximum(atoms[0], tiny), np.maximum(atoms[1], tiny)
         settings = [
             np.asarray(self.loss.params[name], dtype=dtype).reshape(-1, 1)
             for name in self.form.parameters
@@ -145,6 +152,12 @@ def _build(g: Activation, L: Loss) -> StableRule | None:
         return None
     variables = list(form.variables)
     cross = None if form.cross is None else compile_numpy(form.cross, variables)
+    atoms = set(variables[:2])
+    divides = any(
+        power.exp.is_negative and power.base.free_symbols & atoms
+        for expression in (form.cost, form.dZ)
+        for power in expression.atoms(sp.Pow)
+    )
     return StableRule(
         g,
         L,
@@ -152,6 +165,7 @@ def _build(g: Activation, L: Loss) -> StableRule | None:
         compile_numpy(form.cost, variables),
         compile_numpy(form.dZ, variables),
         cross,
+        divides,
     )
 
 
