@@ -280,12 +280,15 @@ def _formula_function(entry: dict[str, Any], catalog: Any, path: Path) -> Any:
     """A formula entry parsed again by the safe parser (the catalog's cached one when it was
     made from its text alone, as ``activation("z/(1 + Abs(z))")`` makes it)."""
     formula, bounds, ends = entry["formula"], entry.get("bounds"), entry.get("open_ends")
-    numbers = isinstance(bounds, list) and len(bounds) == 2
-    numbers = numbers and all(
-        isinstance(b, int | float) and not isinstance(b, bool) for b in bounds
-    )
-    flags = isinstance(ends, list) and len(ends) == 2 and all(isinstance(e, bool) for e in ends)
-    if not (isinstance(formula, str) and numbers and flags):
+    if not (
+        isinstance(formula, str)
+        and isinstance(bounds, list)
+        and len(bounds) == 2
+        and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+        and isinstance(ends, list)
+        and len(ends) == 2
+        and all(isinstance(e, bool) for e in ends)
+    ):
         raise ModelFileError(f"{path}: bad {catalog.kind} formula entry {entry!r}")
     try:
         if entry["name"] == formula and bounds == [-math.inf, math.inf] and ends == [True, True]:
