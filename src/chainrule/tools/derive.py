@@ -321,6 +321,7 @@ class PairRow:
     constant: str | None
     dZ: str
     domain_problem: str | None
+    route: str = "generic"
 
 
 @dataclass(frozen=True)
@@ -336,14 +337,16 @@ class PairTable:
     def markdown(self) -> str:
         """The table in Markdown, one row per pair (what the docs page shows)."""
         lines = [
-            "| loss | activation | natural | dZ[L] | domain problem |",
-            "| --- | --- | --- | --- | --- |",
+            "| loss | activation | natural | route | dZ[L] | domain problem |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
         for row in self.rows:
             natural = f"yes, c = {row.constant}" if row.natural else "no"
             problem = row.domain_problem or "none"
             dZ = row.dZ.replace("|", "\\|")
-            lines.append(f"| {row.loss} | {row.activation} | {natural} | `{dZ}` | {problem} |")
+            lines.append(
+                f"| {row.loss} | {row.activation} | {natural} | {row.route} | `{dZ}` | {problem} |"
+            )
         return "\n".join(lines)
 
 
@@ -369,6 +372,7 @@ def derive_all() -> PairTable:
                     None if d.constant is None else str(d.constant),
                     str(d.dZ),
                     d.domain_problem,
+                    d.route,
                 )
             )
     return PairTable(tuple(rows))
