@@ -45,7 +45,7 @@ def test_pos_weight_matches_torch(pos_weight) -> None:
     # torch forms σ(z) − 1 for its gradient, exact only to 1e-16 absolute: compare to that
     np.testing.assert_allclose(cr.output_delta(Z, Y, "sigmoid", L), logits.grad.numpy(), atol=1e-15)
     assert cr.output_cost(Z, Y, "sigmoid", L) == pytest.approx(
-        float(expected.sum(dim=0).mean()), rel=1e-12
+        float(expected.detach().sum(dim=0).mean()), rel=1e-12
     )
 
 
