@@ -143,12 +143,33 @@ def test_formulas_work_wherever_a_name_goes() -> None:
         cr.Network([2, 1], loss="msse")
 
 
-def test_cli_trains_with_formulas() -> None:
+def test_cli_trains_and_plots_with_formulas(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["train", "--hidden", "z/(1+Abs(z))", "--loss", "(a-y)**4", "--epochs", "2"]
     )
     assert result.exit_code == 0, result.output
     assert "z/(1+Abs(z))" in result.output and "(a-y)**4" in result.output
+    picture = tmp_path / "pair.png"
+    result = CliRunner().invoke(
+        app,
+        ["plot-pair", "--activation", "1/(1+exp(-z))", "--loss", "(a-y)**4", "--out", str(picture)],
+    )
+    assert result.exit_code == 0, result.output
+    assert picture.stat().st_size > 0
+
+
+def test_estimators_take_formulas_and_pickle(rng: np.random.Generator) -> None:
+    import pickle
+
+    from chainrule.sklearn import NetworkRegressor
+
+    X = rng.normal(size=(40, 2))
+    y = X[:, 0] - X[:, 1]
+    estimator = NetworkRegressor(
+        hidden_layer_sizes=(4,), activation="z/(1+Abs(z))", loss="(a-y)**4", epochs=3
+    ).fit(X, y)
+    again = pickle.loads(pickle.dumps(estimator))
+    np.testing.assert_array_equal(again.predict(X), estimator.predict(X))
 
 
 def test_derive_keywords_and_swapped_arguments() -> None:
