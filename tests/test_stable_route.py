@@ -160,16 +160,23 @@ def test_softmax_losses_match_mpmath(loss: Any, dtype: type) -> None:
     L = cr.loss(loss)
     assert output_route("softmax", L) in ("natural", "stable")
     rule = output_rule(cr.activation("softmax"), L, None)
-    for labels in ([1.0, 0.0], [0.0, 1.0], [0.25, 0.75]):
-        Z = np.array([[z for z in ZS], [0.0] * len(ZS)], dtype=dtype)
-        Y = np.array([[labels[0]] * len(ZS), [labels[1]] * len(ZS)], dtype=dtype)
-        dZ, cost = cr.output_delta(Z, Y, "softmax", L), rule.cost_from_logits(Z, Y).sum(axis=0)
-        for j in range(len(ZS)):
-            true_cost, true_dZ = _softmax_truth(L, Z[:, j].tolist(), labels)
-            where = f"softmax+{L.name} {dtype.__name__} z={ZS[j]:g} y={labels}"
-            _check(float(cost[j]), true_cost, dtype, f"L for {where}")
-            for i in range(2):
-                _check(float(dZ[i, j]), true_dZ[i], dtype, f"dZ{i} for {where}")
+    # Columns (z, 0) and (z, 0.5, −1.5): two and three classes, one of them swept.
+    cases = [
+        ([0.0], [[1.0, 0.0], [0.0, 1.0], [0.25, 0.75]]),
+        ([0.5, -1.5], [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.25, 0.5, 0.25]]),
+    ]
+    for others, label_sets in cases:
+        for labels in label_sets:
+            Z = np.array([list(ZS)] + [[o] * len(ZS) for o in others], dtype=dtype)
+            Y = np.array([[label] * len(ZS) for label in labels], dtype=dtype)
+            dZ = cr.output_delta(Z, Y, "softmax", L)
+            cost = rule.cost_from_logits(Z, Y).sum(axis=0)
+            for j in range(len(ZS)):
+                true_cost, true_dZ = _softmax_truth(L, Z[:, j].tolist(), labels)
+                where = f"softmax+{L.name} {dtype.__name__} z={ZS[j]:g} y={labels}"
+                _check(float(cost[j]), true_cost, dtype, f"L for {where}")
+                for i in range(len(labels)):
+                    _check(float(dZ[i, j]), true_dZ[i], dtype, f"dZ{i} for {where}")
 
 
 def test_natural_routes_keep_all_digits_of_sigmoid_minus_one() -> None:

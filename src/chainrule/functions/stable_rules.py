@@ -117,13 +117,18 @@ class StableRule:
         arguments = self._arguments(Z, Y)
         with np.errstate(all="ignore"):
             dZ = self.dZ_fn(*arguments)
+            if self.form.pairwise:
+                return _pairwise(arguments[0], dZ)
             if self.cross_fn is None:
                 return dZ
-            # Softmax: dZᵢ = sᵢ − Σ_{k≠i} Nₖ·pᵢ/qₖⁿ, with pᵢ/qₖⁿ = e^{lpᵢ − n·lqₖ} ≤ 1 for n = 1.
+            # Softmax: dZᵢ = sᵢ − Σ_{k≠i} Nₖ·pᵢ/qₖⁿ, where for k ≠ i
+            # pᵢ/qₖ = e^{zᵢ}/Σ_{j≠k} e^{zⱼ} = e^{zᵢ − log Σ_{j≠k} e^{zⱼ}} ≤ 1 never involves zₖ.
             cross = self.cross_fn(*arguments)
-            lp, lq = arguments[2], arguments[3]
-            ratio = np.exp(lp[:, None, :] - self.form.power * lq[None, :, :])
-            terms = ratio * cross[None, :, :]
+            lq = arguments[3]
+            exponent = Z[:, None, :] - _exclusive_logsumexp(Z)[None, :, :]
+            if self.form.power != 1:
+                exponent = exponent - (self.form.power - 1) * lq[None, :, :]
+            terms = np.exp(exponent) * cross[None, :, :]
             units = np.arange(Z.shape[0])
             terms[units, units, :] = 0
             return (dZ - terms.sum(axis=1)).astype(Z.dtype, copy=False)
@@ -131,6 +136,14 @@ class StableRule:
     def dZ(self, Z: Array, Y: Array) -> Array:
         """The same as :meth:`dZ_from_logits`."""
         return self.dZ_from_logits(Z, Y)
+
+
+def _pairwise(P: Array, D: Array) -> Array:
+    """Softmax's dZᵢ = Σ_{k≠i} pᵢ·pₖ·(Dᵢ − Dₖ), D = ∂ℓ/∂a per unit, (n_L, m)."""
+    terms = P[:, None, :] * P[None, :, :] * (D[:, None, :] - D[None, :, :])
+    units = np.arange(P.shape[0])
+    terms[units, units, :] = 0
+    return terms.sum(axis=1).astype(P.dtype, copy=False)
 
 
 def _build(g: Activation, L: Loss) -> StableRule | None:

@@ -57,7 +57,7 @@ class StableForm:
     ``cost`` is ℓ per unit. ``dZ`` is ∂L/∂z per unit for an elementwise g;
     for softmax it is the diagonal part sᵢ = pᵢ·qᵢ·∂ℓ/∂aᵢ, and
     ``cross``/``power`` give pₖ·∂ℓ/∂aₖ = cross/qₖ^power, so that
-    dZᵢ = sᵢ − Σ_{k≠i} crossₖ·e^{lpᵢ − power·lqₖ}. ``variables`` are the
+    dZᵢ = sᵢ − Σ_{k≠i} crossₖ·pᵢ/qₖ^power (or see ``pairwise``). ``variables`` are the
     compiled rules' arguments: the atoms (or z), then y, then ``parameters``,
     the loss's settings kept as symbols (one value per output unit).
     """
@@ -70,6 +70,9 @@ class StableForm:
     power: int
     variables: tuple[Any, ...]
     parameters: tuple[str, ...]
+    #: Softmax only: ``dZ`` is D = ∂ℓ/∂a itself, free of 1/p and 1/q, and
+    #: dZᵢ = Σ_{k≠i} pᵢ·pₖ·(Dᵢ − Dₖ) (qᵢ = Σ_{k≠i} pₖ: nothing close to 1 is subtracted).
+    pairwise: bool = False
 
 
 def output_family(sp: Any, g: Any, z: Any) -> tuple[str, int] | None:
@@ -320,6 +323,9 @@ def stable_form(sp: Any, family: str, scale: int, ell: Any, a: Any, y: Any) -> S
             return None
         return StableForm(family, scale, cost, dZ, None, 0, variables, parameters)
     derivative = _derivative_in_a(sp, cost, atoms)
+    tidied = _tidy_rational(sp, derivative, p, q)
+    if not any(power.exp.is_negative and power.base.has(p, q) for power in tidied.atoms(sp.Pow)):
+        return StableForm(family, 1, cost, tidied, None, 0, variables, parameters, True)
     diagonal = _tidy_rational(sp, p * q * derivative, p, q)
     cross = _q_power(sp, _tidy_rational(sp, p * derivative, p, q), q)
     if cross is None or max(sp.count_ops(diagonal), sp.count_ops(cross[0])) > MAX_OPS:
