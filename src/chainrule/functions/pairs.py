@@ -90,7 +90,10 @@ class NaturalPair:
     """An output activation and a loss whose dZ[L] collapses to c·(A − Y).
 
     ``cost_from_logits(Z, Y)`` gives ℓ per unit and example, shape (n_L, m),
-    computed stably from Z.
+    computed stably from Z. ``dZ(A, Y)`` is c·(A − Y) from A;
+    ``dZ_from_logits(Z, Y)`` is the same dZ[L] from Z, written to keep its
+    relative accuracy ((1 − y)·σ(z) − y·σ(−z) for bce), which the model's
+    reference path uses (the :class:`OutputRule` interface).
     """
 
     activation: Activation

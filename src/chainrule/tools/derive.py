@@ -63,7 +63,9 @@ class Derivation:
     known (None otherwise); ``dZ`` uses it, so it is in a and y when it can
     be. ``constant`` is c when the pair is natural (dZ = c·(a − y)).
     ``steps`` are the chain-rule steps in order (loss → dA → g' → product →
-    simplified), and ``domain_problem`` is :func:`chainrule.domain_problem`'s
+    simplified → the stable route's dZ in σ(±z) and softplus, when the pair
+    takes it); ``route`` is the route a network takes ("natural", "stable"
+    or "generic"); ``domain_problem`` is :func:`chainrule.domain_problem`'s
     sentence when g's range leaves the loss's domain (None otherwise).
     For softmax the expressions are in index notation (aᵢ, yₖ, Σₖ).
     """
