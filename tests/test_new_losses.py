@@ -101,6 +101,10 @@ def test_family_settings_show_in_the_repr_and_are_saved(tmp_path: Path) -> None:
     assert cr.loss("cce", label_smoothing=0) is cr.loss("cce")
     with pytest.raises(ValueError, match="pos_weight"):
         cr.loss("bce", pos_weight=-1)
+    with pytest.raises(ValueError, match="pos_weight has 3 weights but the output layer has 2"):
+        cr.output_delta(
+            np.zeros((2, 1)), [[0], [1]], "sigmoid", cr.loss("bce", pos_weight=[1, 2, 3])
+        )
     for loss, output, units in (
         (cr.loss("bce", pos_weight=[1.0, 2.0]), "sigmoid", 2),
         (cr.loss("focal", gamma=1.5, alpha=None), "sigmoid", 2),

@@ -276,11 +276,20 @@ def bce(pos_weight: float | Sequence[float] = 1.0) -> Loss:
         w = sp.Symbol("pos_weight", real=True) if vector else _decimal(sp, float(weights))
         return -(w * y * sp.log(a) + (1 - y) * sp.log(1 - a))
 
+    def targets(Y: Array, n_units: int) -> Array:
+        if vector and weights.size != n_units:
+            raise ValueError(
+                f"bce: pos_weight has {weights.size} weights but the output layer has "
+                f"{n_units} units; give one weight, or one per unit"
+            )
+        return _probabilities(Y, n_units)
+
     return replace(
         BCE,
         elementwise=value,
         gradient=gradient,
         sympy_builder=expression,
+        targets=targets,
         params={"pos_weight": setting},
     )
 
