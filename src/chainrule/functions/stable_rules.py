@@ -133,10 +133,6 @@ class StableRule:
             terms[units, units, :] = 0
             return (dZ - terms.sum(axis=1)).astype(Z.dtype, copy=False)
 
-    def dZ(self, Z: Array, Y: Array) -> Array:
-        """The same as :meth:`dZ_from_logits`."""
-        return self.dZ_from_logits(Z, Y)
-
 
 def _pairwise(P: Array, D: Array) -> Array:
     """Softmax's dZᵢ = Σ_{k≠i} pᵢ·pₖ·(Dᵢ − Dₖ), D = ∂ℓ/∂a per unit, (n_L, m)."""
