@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from chainrule.base.registry import reference
 from chainrule.functions.activation_entry import Activation
 from chainrule.functions.loss_entry import Loss
 from chainrule.symbolic.formulas import compile_numpy
@@ -178,9 +178,34 @@ def _build(g: Activation, L: Loss) -> StableRule | None:
     )
 
 
-@lru_cache(maxsize=256)
+_RULES: dict[tuple[Any, Any], StableRule | None] = {}
+_MAX_RULES = 256
+
+
+def _key(entry: Activation | Loss) -> Any:
+    """What identifies an entry's maths: a catalog entry's (kind, name, settings), so that
+    ``loss("focal", gamma=2)`` asked twice shares one rule; else the object itself."""
+    try:
+        name, params = reference(entry)
+    except ValueError:
+        return entry
+    return (type(entry).__name__, name, tuple(sorted(params.items())))
+
+
 def stable_rule(g: Activation, L: Loss) -> StableRule | None:
-    """The checked stable rule for output g with loss L, or None (generic route)."""
+    """The checked stable rule for output g with loss L, or None (generic route).
+
+    Cached per pair (family members with equal settings are one pair).
+    """
+    key = (_key(g), _key(L))
+    if key not in _RULES:
+        if len(_RULES) >= _MAX_RULES:
+            _RULES.pop(next(iter(_RULES)))
+        _RULES[key] = _checked_rule(g, L)
+    return _RULES[key]
+
+
+def _checked_rule(g: Activation, L: Loss) -> StableRule | None:
     try:
         rule = _build(g, L)
     except (TypeError, ValueError, NotImplementedError, ArithmeticError, AttributeError):
