@@ -68,7 +68,8 @@ CASES = [
 
 
 def test_catalog_has_every_loss_of_the_issue() -> None:
-    assert set(losses.names()) == {"bce", "cce", "mse", "mae", "huber", "hinge", "poisson"}
+    expected = {"bce", "cce", "mse", "mae", "huber", "hinge", "poisson", "focal"}
+    assert set(losses.names()) == expected
 
 
 @pytest.mark.parametrize(("name", "params", "case"), CASES)
@@ -126,7 +127,13 @@ def test_sympy_expression_is_the_loss_that_runs(name: str, rng: np.random.Genera
     """ℓ's SymPy form (used by derive) and ∂ℓ/∂a agree with elementwise and gradient."""
     import sympy as sp
 
-    cases = {"bce": _bce_case, "cce": _cce_case, "hinge": _hinge_pm1, "poisson": _poisson_case}
+    cases = {
+        "bce": _bce_case,
+        "focal": _bce_case,
+        "cce": _cce_case,
+        "hinge": _hinge_pm1,
+        "poisson": _poisson_case,
+    }
     A, Y = cases.get(name, _regression_case)(rng)
     L = cr.loss(name)
     a, y = sp.symbols("a y", real=True)

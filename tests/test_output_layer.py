@@ -24,6 +24,7 @@ _POSITIVE = {"sigmoid", "softmax", "softplus", "exp"}
 #: bce needs a in (0, 1), cce a probability vector (softmax only), poisson a > 0.
 EXPECTED_UNDEFINED: dict[tuple[str, str], str] = {
     **{(g, "bce"): "bce needs a in (0, 1)" for g in activations.names() if g not in _IN_0_1},
+    **{(g, "focal"): "focal needs a in (0, 1)" for g in activations.names() if g not in _IN_0_1},
     **{
         (g, "cce"): "cce needs softmax's probability vector"
         for g in activations.names()
@@ -40,7 +41,7 @@ NATURAL = {("sigmoid", "bce"), ("softmax", "cce"), ("identity", "mse"), ("exp", 
 
 def labels_for(loss: str, A: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Labels in the loss's domain, away from its kinks (a = y for mae, |a − y| = δ for huber)."""
-    if loss in ("bce", "hinge"):
+    if loss in ("bce", "focal", "hinge"):
         return rng.integers(0, 2, A.shape).astype(float)
     if loss == "cce":
         return one_hot(rng.integers(0, A.shape[0], A.shape[1]), A.shape[0])

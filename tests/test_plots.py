@@ -101,14 +101,25 @@ def test_output_layer_shows_where_the_generic_route_breaks():
     assert top.get_xlabel() == "z (the logit)" and top.get_ylabel() == "dZ = ∂L/∂z"
 
 
-def test_output_layer_for_a_pair_that_is_not_natural_draws_one_route():
-    (axis,) = cr.plots.output_layer("tanh", "mse", y=0.5).axes
+def test_output_layer_for_a_pair_without_a_rule_draws_one_route():
+    (axis,) = cr.plots.output_layer("softsign", "mse", y=0.5).axes
     z = axis.lines[0].get_xdata()
+    softsign = z / (1 + np.abs(z))
     np.testing.assert_allclose(
-        axis.lines[0].get_ydata(), 2 * (np.tanh(z) - 0.5) * (1 - np.tanh(z) ** 2)
+        axis.lines[0].get_ydata(), 2 * (softsign - 0.5) / (1 + np.abs(z)) ** 2
     )
-    assert "not a natural pair" in axis.get_title()
+    assert "generic route only" in axis.get_title()
     cr.plots.output_layer("softmax", "cce")
+
+
+def test_output_layer_draws_the_stable_route():
+    top, _ = cr.plots.output_layer("sigmoid", "-(3*y*log(a) + (1-y)*log(1-a))", y=1.0).axes
+    labels = [t.get_text() for t in top.get_legend().get_texts()]
+    assert "stable: from the logits" in labels and "generic route gives NaN/inf" in labels
+    z = top.lines[0].get_xdata()
+    np.testing.assert_allclose(
+        top.lines[0].get_ydata(), -3 * special.expit(-z), rtol=1e-12, atol=1e-300
+    )
 
 
 def test_decision_boundary_contours_the_prediction_over_the_plane():

@@ -59,6 +59,7 @@ def test_softmax_vjp_is_the_sympy_jacobian() -> None:
 GRIDS = {
     # y off the a grid: where a = y, dA = 0 and its rounding error is all there is.
     "bce": (np.linspace(0.02, 0.98, 25), [0.0, 0.35, 1.0]),
+    "focal": (np.linspace(0.02, 0.98, 25), [0.0, 0.35, 1.0]),
     "cce": (np.linspace(0.02, 1.0, 25), [0.0, 0.4, 1.0]),
     "mse": (np.linspace(-3, 3, 25), [-1.0, 0.5, 2.0]),
     "mae": (np.linspace(-3, 3, 24), [-1.01, 0.37, 2.03]),

@@ -50,6 +50,12 @@ def torch_loss(name: str, **params: float) -> TorchLoss:
     """ℓ(a, y) elementwise, shape of a, as a torch function."""
     table: dict[str, TorchLoss] = {
         "bce": lambda a, y: -(y * torch.log(a) + (1 - y) * torch.log(1 - a)),
+        # torchvision's sigmoid_focal_loss on probabilities, gamma = 2 and alpha = 1/4
+        "focal": lambda a, y: (
+            (0.25 * y + 0.75 * (1 - y))
+            * (a * (1 - y) + (1 - a) * y) ** 2
+            * -(y * torch.log(a) + (1 - y) * torch.log(1 - a))
+        ),
         "cce": lambda a, y: -y * torch.log(a),
         "mse": lambda a, y: (a - y) ** 2,
         "mae": lambda a, y: torch.abs(a - y),

@@ -2,8 +2,10 @@
 
 Any output activation works with any loss: natural pairs (sigmoid + bce,
 softmax + cce, identity + mse, exp + poisson) take the fused, stable rule
-dZ[L] = c·(A[L] − Y) computed from the logits; every other pair takes the
-generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]).
+dZ[L] = c·(A[L] − Y) computed from the logits; a pair whose output is
+logistic, tanh, exp or softmax takes the stable route (L and dZ[L] derived by
+SymPy and rewritten in stable primitives of the logits); every other pair
+takes the generic chain rule dZ[L] = dA[L] ⊙ g'(Z[L]) (``cr.output_route``).
 
 >>> import chainrule as cr
 >>> net = cr.Network([2, 4, 1], hidden="tanh", output="sigmoid", loss="bce")
@@ -26,6 +28,7 @@ from chainrule.functions import (
     domain_problem,
     loss,
     natural_pair,
+    output_route,
 )
 from chainrule.tools import datasets, plots
 from chainrule.tools.compare import Comparison, compare
@@ -75,6 +78,7 @@ __all__ = [
     "optimizers",
     "output_cost",
     "output_delta",
+    "output_route",
     "plots",
     "save",
     "schedules",

@@ -19,7 +19,7 @@ class CatalogEntry(Protocol):
     def name(self) -> str: ...
 
     @property
-    def params(self) -> dict[str, float]: ...
+    def params(self) -> dict[str, Any]: ...
 
 
 Entry = TypeVar("Entry", bound=CatalogEntry)
@@ -40,8 +40,11 @@ class Catalog(Generic[Entry]):
         fixed: Mapping[str, Entry],
         families: Mapping[str, Callable[..., Entry]],
         aliases: Mapping[str, str],
+        from_text: Callable[[str], Entry] | None = None,
     ) -> None:
         self.kind = kind
+        # Parses a string that is no name as a formula (Activation.from_expression …).
+        self.from_text = from_text
         self.entry_type = entry_type
         self.fixed = dict(fixed)
         self.families = dict(families)
@@ -53,8 +56,12 @@ class Catalog(Generic[Entry]):
         """The catalog's names, aliases not included."""
         return sorted([*self.fixed, *self.families])
 
-    def lookup(self, name: str | Entry, **params: float) -> Entry:
-        """The entry called ``name`` (an alias works too); an entry object is returned as is."""
+    def lookup(self, name: str | Entry, **params: Any) -> Entry:
+        """The entry called ``name`` (an alias works too); an entry object is returned as is.
+
+        A string that is no name is parsed as a formula by ``from_text`` when the
+        catalog has one; a string that is neither gets one error that says both.
+        """
         if isinstance(name, self.entry_type):
             if params:
                 raise TypeError(f"settings {sorted(params)} given with a {self.kind} object")
@@ -72,9 +79,16 @@ class Catalog(Generic[Entry]):
                 raise TypeError(f"{self.kind} {key!r} takes no settings, got {sorted(params)}")
             return self.fixed[key]
         known = ", ".join(self.names() + sorted(self.aliases))
-        raise ValueError(f"unknown {self.kind} {name!r}; known: {known}")
+        if self.from_text is None or params:
+            raise ValueError(f"unknown {self.kind} {name!r}; known: {known}")
+        try:
+            return self.from_text(name)
+        except ValueError as why:
+            raise ValueError(
+                f"unknown {self.kind} {name!r} and not a valid formula: {why}; known: {known}"
+            ) from None
 
-    def reference(self, entry: Entry) -> tuple[str, dict[str, float]]:
+    def reference(self, entry: Entry) -> tuple[str, dict[str, Any]]:
         """The (name, settings) that look ``entry`` up again, or a ValueError for a custom one.
 
         A fixed entry must be the catalog's own object (a custom function that
@@ -97,7 +111,7 @@ class Catalog(Generic[Entry]):
 _CATALOGS: dict[str, Catalog[Any]] = {}
 
 
-def reference(entry: CatalogEntry) -> tuple[str, dict[str, float]]:
+def reference(entry: CatalogEntry) -> tuple[str, dict[str, Any]]:
     """(name, settings) that find ``entry`` again in the catalog of its kind.
 
     A ValueError for an entry that no catalog holds (one built from Python
@@ -109,7 +123,7 @@ def reference(entry: CatalogEntry) -> tuple[str, dict[str, float]]:
     raise ValueError(f"{entry!r} belongs to no catalog")
 
 
-def catalog_entry(kind: str, name: str, params: dict[str, float]) -> Any:
+def catalog_entry(kind: str, name: str, params: dict[str, Any]) -> Any:
     """The ``kind`` catalog's entry called ``name`` with ``params`` (what pickles call)."""
     if kind not in _CATALOGS:
         raise ValueError(f"no {kind} catalog is loaded")

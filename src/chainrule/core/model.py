@@ -7,6 +7,7 @@ Forward, for l = 1 … L::
 Backward, from the output layer (see :mod:`chainrule.functions.pairs`)::
 
     dZ[L] = c·(A[L] − Y)                    natural pair, fused from the logits
+          = ∂L/∂Z[L] in stable primitives   stable route, compiled from the logits
           = dA[L] ⊙ g[L]'(Z[L])             any other pair, dA[L] = ∂L/∂A[L]
     dW[l] = (1/m) dZ[l] A[l−1]ᵀ     db[l] = (1/m) Σ_columns dZ[l]
     dA[l−1] = W[l]ᵀ dZ[l]           dZ[l−1] = dA[l−1] ⊙ g[l−1]'(Z[l−1])
@@ -35,10 +36,12 @@ from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
 from chainrule.functions.pairs import (
+    OutputRule,
     choose_route,
     domain_problem,
     generic_output_delta,
     mean_cost,
+    output_rule,
     per_example_cost,
 )
 
@@ -169,6 +172,12 @@ class Model:
     # -- shape and input checks ---------------------------------------------
 
     @property
+    def output_rule(self) -> OutputRule | None:
+        """The output layer's rule from the logits, natural or stable (None: generic),
+        as ``fused`` picks it now (cached per pair)."""
+        return output_rule(self.activations[-1], self.loss, self.fused)
+
+    @property
     def L(self) -> int:
         """The number of layers with parameters (the input layer is not counted)."""
         return len(self.layer_dims) - 1
@@ -264,7 +273,7 @@ class Model:
 
         Returns ``dZ1 … dZL``, ``dW1 … dWL``, ``db1 … dbL`` and ``dA0 … dA{L−1}``
         (dA[l−1] = W[l]ᵀ dZ[l]); ``dA{L}`` = ∂L/∂A[L] too when the output
-        layer takes the generic route (the fused route never forms it).
+        layer takes the generic route (the natural and stable routes never form it).
 
         ``l2`` = λ adds (λ/m)·W[l] to dW[l], the gradient of (λ/2m)·Σ‖W[l]‖²_F.
         ``masks`` must be the dropout masks the forward pass used: dA[l] is
@@ -304,8 +313,9 @@ class Model:
         """
         grads: Grads = {}
         L, m = self.L, AL.shape[1]
-        if self.output_pair is not None:
-            dZ = self.output_pair.dZ(AL, Y)
+        rule = self.output_rule
+        if rule is not None:
+            dZ = rule.dZ_from_logits(caches[-1].Z, Y)
         else:
             grads[f"dA{L}"], dZ = generic_output_delta(
                 caches[-1].Z, AL, Y, self.activations[-1], self.loss

@@ -1,4 +1,4 @@
-"""The function catalog: activations, losses, and the natural pairs that join them."""
+"""The function catalog: activations, losses, and the output rules that join them."""
 
 from chainrule.functions.activations import Activation, activation
 from chainrule.functions.losses import Loss, loss
@@ -8,6 +8,7 @@ from chainrule.functions.pairs import (
     NumericalWarning,
     domain_problem,
     natural_pair,
+    output_route,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "domain_problem",
     "loss",
     "natural_pair",
+    "output_route",
 ]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -336,6 +337,13 @@ SOFTMAX = Activation(
     log_value=log_softmax,
 )
 
+
+@lru_cache(maxsize=256)
+def _formula(text: str) -> Activation:
+    # Cached: the same formula is the same entry, as catalog names are.
+    return Activation.from_expression(text, text)
+
+
 CATALOG: Catalog[Activation] = Catalog(
     "activation",
     Activation,
@@ -358,6 +366,7 @@ CATALOG: Catalog[Activation] = Catalog(
     },
     {"leaky_relu": leaky_relu, "elu": elu},
     {"linear": "identity", "swish": "silu"},
+    from_text=_formula,
 )
 
 
@@ -367,10 +376,13 @@ def names() -> list[str]:
 
 
 def activation(name: str | Activation, **params: float) -> Activation:
-    """Look up an activation by name, e.g. ``activation("leaky_relu", negative_slope=0.2)``.
+    """Look up an activation by name, e.g. ``activation("leaky_relu", negative_slope=0.2)``,
+    or by formula.
 
-    An :class:`Activation` is returned unchanged. Unknown names raise a
-    ValueError that lists the known ones.
+    An :class:`Activation` is returned unchanged. A string that is no name is
+    parsed as a formula in z (``activation("z/(1 + Abs(z))")``, the formula as
+    its name); one that is neither raises a ValueError that says both and
+    lists the known names.
 
     Examples
     --------

@@ -82,7 +82,7 @@ class Loss:
     task: Task = "regression"
     class_labels: tuple[float, float] = (0.0, 1.0)
     needs_distribution: bool = False
-    params: dict[str, float] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     formula: str | None = None
 
     def __post_init__(self) -> None:

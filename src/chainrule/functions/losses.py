@@ -25,6 +25,9 @@ computed from the logits Z for natural pairs.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -226,12 +229,142 @@ POISSON = Loss(
     label_rule="counts or rates ≥ 0, shaped like A",
 )
 
+# --- families with stable rules: class weights, focal loss, label smoothing ------------------
+
+
+def _decimal(sp: Any, value: float) -> Any:
+    """A setting as the exact decimal it prints as (0.25 → 1/4), for SymPy."""
+    return sp.Rational(repr(float(value)))
+
+
+def bce(pos_weight: float | Sequence[float] = 1.0) -> Loss:
+    """ℓ = −[w·y·log a + (1 − y)·log(1 − a)], w > 0 one weight or one per output unit.
+
+    As ``torch.nn.BCEWithLogitsLoss(pos_weight=w)``: w > 1 weighs the positive
+    class up (w = #negatives/#positives balances it). w = 1 is bce itself, the
+    natural pair with sigmoid; any other w takes the stable route, whose dZ is
+    (1 − y)·σ(z) − w·y·σ(−z). A vector w enters the formulas as ``pos_weight``.
+    """
+    weights = np.asarray(pos_weight, dtype=float)
+    if weights.ndim > 1 or weights.size == 0 or not np.all(np.isfinite(weights) & (weights > 0)):
+        raise ValueError(
+            f"bce: pos_weight must be > 0, one value or one per unit, got {pos_weight!r}"
+        )
+    if weights.ndim == 0 and float(weights) == 1.0:
+        return BCE
+    vector = weights.ndim == 1
+    setting: float | tuple[float, ...] = (
+        tuple(float(w) for w in weights) if vector else float(weights)
+    )
+    column = weights.reshape(-1, 1)
+
+    def value(A: Array, Y: Array) -> Array:
+        w = column.astype(A.dtype)
+        return -(w * special.xlogy(Y, A) + special.xlog1py(1 - Y, -A))
+
+    def gradient(A: Array, Y: Array) -> Array:
+        return -column.astype(A.dtype) * Y / A + (1 - Y) / (1 - A)
+
+    def expression(sp: Any, a: Any, y: Any) -> Any:
+        w = sp.Symbol("pos_weight", real=True) if vector else _decimal(sp, float(weights))
+        return -(w * y * sp.log(a) + (1 - y) * sp.log(1 - a))
+
+    def targets(Y: Array, n_units: int) -> Array:
+        if vector and weights.size != n_units:
+            raise ValueError(
+                f"bce: pos_weight has {weights.size} weights but the output layer has "
+                f"{n_units} units; give one weight, or one per unit"
+            )
+        return _probabilities(Y, n_units)
+
+    return replace(
+        BCE,
+        elementwise=value,
+        gradient=gradient,
+        sympy_builder=expression,
+        targets=targets,
+        params={"pos_weight": setting},
+    )
+
+
+def focal(gamma: float = 2.0, alpha: float | None = 0.25) -> Loss:
+    """The binary focal loss of Lin et al. (2017) on probabilities a, as torchvision's
+    ``sigmoid_focal_loss``::
+
+        ℓ = α_t·(1 − p_t)^γ·ce,   ce = −[y·log a + (1 − y)·log(1 − a)],
+        1 − p_t = a·(1 − y) + (1 − a)·y,   α_t = α·y + (1 − α)·(1 − y)
+
+    (α_t = 1 when ``alpha`` is None). γ = 0 with alpha None is bce. With sigmoid
+    it takes the stable route: 1 − p_t becomes σ(z)(1 − y) + σ(−z)·y.
+    """
+    g = float(gamma)
+    if not math.isfinite(g) or g < 0:
+        raise ValueError(f"focal: gamma must be finite and ≥ 0, got {gamma!r}")
+    if alpha is not None and not 0 <= float(alpha) <= 1:
+        raise ValueError(f"focal: alpha must be in [0, 1] or None, got {alpha!r}")
+    weight = None if alpha is None else float(alpha)
+
+    def class_weight(Y: Array) -> Any:
+        return 1 if weight is None else weight * Y + (1 - weight) * (1 - Y)
+
+    def value(A: Array, Y: Array) -> Array:
+        miss = A * (1 - Y) + (1 - A) * Y
+        return class_weight(Y) * miss**g * _bce(A, Y)
+
+    def gradient(A: Array, Y: Array) -> Array:
+        miss = A * (1 - Y) + (1 - A) * Y
+        slope = g * miss ** (g - 1) * (1 - 2 * Y) * _bce(A, Y) if g else 0
+        return class_weight(Y) * (miss**g * _bce_gradient(A, Y) + slope)
+
+    def expression(sp: Any, a: Any, y: Any) -> Any:
+        miss = a * (1 - y) + (1 - a) * y
+        alpha_t = (
+            1 if weight is None else _decimal(sp, weight) * y + (1 - _decimal(sp, weight)) * (1 - y)
+        )
+        return alpha_t * miss ** _decimal(sp, g) * -(y * sp.log(a) + (1 - y) * sp.log(1 - a))
+
+    return replace(
+        BCE,
+        name="focal",
+        elementwise=value,
+        gradient=gradient,
+        sympy_builder=expression,
+        params={"gamma": g, "alpha": weight},
+    )
+
+
+def cce(label_smoothing: float = 0.0) -> Loss:
+    """cce on smoothed labels Y′ = (1 − ε)·Y + ε/K (K classes), as
+    ``torch.nn.CrossEntropyLoss(label_smoothing=ε)``.
+
+    Only the labels change, so it stays the natural pair with softmax:
+    dZ[L] = A[L] − Y′. ε = 0 is cce itself.
+    """
+    eps = float(label_smoothing)
+    if not 0 <= eps <= 1:
+        raise ValueError(f"cce: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    if eps == 0:
+        return CCE
+
+    def smoothed(Y: Array, n_units: int) -> Array:
+        return (1 - eps) * _class_distribution(Y, n_units) + eps / n_units
+
+    return replace(CCE, targets=smoothed, params={"label_smoothing": eps})
+
+
+@lru_cache(maxsize=256)
+def _formula(text: str) -> Loss:
+    # Cached: the same formula is the same entry, as catalog names are.
+    return Loss.from_expression(text, text)
+
+
 CATALOG: Catalog[Loss] = Catalog(
     "loss",
     Loss,
-    {f.name: f for f in (BCE, CCE, MSE, MAE, HINGE, POISSON)},
-    {"huber": huber},
+    {f.name: f for f in (MSE, MAE, HINGE, POISSON)},
+    {"huber": huber, "bce": bce, "cce": cce, "focal": focal},
     {"log_loss": "bce", "binary_crossentropy": "bce", "cross_entropy": "cce"},
+    from_text=_formula,
 )
 
 
@@ -240,11 +373,12 @@ def names() -> list[str]:
     return CATALOG.names()
 
 
-def loss(name: str | Loss, **params: float) -> Loss:
-    """Look up a loss by name, e.g. ``loss("huber", delta=0.5)``.
+def loss(name: str | Loss, **params: Any) -> Loss:
+    """Look up a loss by name, e.g. ``loss("huber", delta=0.5)``, or by formula.
 
-    A :class:`Loss` is returned unchanged. Unknown names raise a ValueError
-    that lists the known ones.
+    A :class:`Loss` is returned unchanged. A string that is no name is parsed
+    as a formula in a and y (``loss("(a - y)**4")``, the formula as its name);
+    one that is neither raises a ValueError that says both and lists the names.
 
     Examples
     --------

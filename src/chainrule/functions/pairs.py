@@ -26,9 +26,17 @@ exp                poisson     1     e^z − y·z
 The *fused route* computes both the cost and dZ from Z, never forming
 log(a) or dividing by a or 1 − a, so it is exact where the generic route
 breaks: once sigmoid saturates, a is exactly 0 or 1 in floating point and
-the generic dA is ±inf or NaN. The generic route is still right for every
-other pair, and chainrule keeps it (``fused=False``) so that a learner can
-see both; when it overflows it warns, naming the pair and the way out.
+the generic dA is ±inf or NaN. dZ is formed so that it keeps its relative
+accuracy too: (1 − y)·σ(z) − y·σ(−z) for bce, not σ(z) − y (σ(30) − 1 would
+keep three digits).
+
+Every other pair whose output is logistic, tanh, exp or softmax takes the
+*stable route* (:mod:`chainrule.functions.stable_rules`): L(g(z), y) and
+∂L/∂z derived by SymPy and rewritten in stable primitives, compiled once per
+pair. The route is chosen once per pair (:func:`output_route`): natural, else
+stable, else generic. The generic route is still right for every pair, and
+chainrule keeps it (``fused=False``) so that a learner can see it; when it
+overflows it warns, naming the pair and the way out.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,12 +56,29 @@ from chainrule.functions.activations import (
     SIGMOID,
     SOFTMAX,
     Activation,
-    activation,
-    log_softmax,
 )
-from chainrule.functions.losses import BCE, CCE, MSE, POISSON, Loss, loss
+from chainrule.functions.activations import activation as lookup_activation
+from chainrule.functions.losses import BCE, CCE, MSE, POISSON, Loss
+from chainrule.functions.losses import loss as lookup_loss
+from chainrule.functions.stable_rules import logistic_atoms, softmax_atoms, stable_rule
 
 Array = NDArray[np.floating[Any]]
+
+
+class OutputRule(Protocol):
+    """What the model needs of an output rule, natural or stable: both from the logits Z.
+
+    ``cost_from_logits(Z, Y)`` is ℓ per unit and example, (n_L, m);
+    ``dZ_from_logits(Z, Y)`` is dZ[L] = ∂L/∂Z[L] per example, (n_L, m), no 1/m.
+    ``route`` is "natural" or "stable".
+    """
+
+    @property
+    def route(self) -> str: ...
+
+    def cost_from_logits(self, Z: Array, Y: Array) -> Array: ...
+
+    def dZ_from_logits(self, Z: Array, Y: Array) -> Array: ...
 
 
 class NumericalWarning(RuntimeWarning):
@@ -65,13 +90,21 @@ class NaturalPair:
     """An output activation and a loss whose dZ[L] collapses to c·(A − Y).
 
     ``cost_from_logits(Z, Y)`` gives ℓ per unit and example, shape (n_L, m),
-    computed stably from Z.
+    computed stably from Z. ``dZ(A, Y)`` is c·(A − Y) from A;
+    ``dZ_from_logits(Z, Y)`` is the same dZ[L] from Z, written to keep its
+    relative accuracy ((1 − y)·σ(z) − y·σ(−z) for bce), which the model's
+    reference path uses (the :class:`OutputRule` interface).
     """
 
     activation: Activation
     loss: Loss
     constant: float
     cost_from_logits: Callable[[Array, Array], Array]
+    #: dZ[L] from Z written to keep its relative accuracy ((1 − y)·σ(z) − y·σ(−z));
+    #: None: c·(g(Z) − Y).
+    delta_from_logits: Callable[[Array, Array], Array] | None = None
+
+    route = "natural"
 
     def dZ(self, A: Array, Y: Array, scale: float = 1.0, out: Array | None = None) -> Array:
         """dZ[L] = c·(A − Y) per example, with A = g(Z) computed stably from Z.
@@ -86,6 +119,12 @@ class NaturalPair:
             dZ *= factor
         return dZ
 
+    def dZ_from_logits(self, Z: Array, Y: Array) -> Array:
+        """dZ[L] = c·(A − Y) from Z, accurate relative to its size, not only to 1."""
+        if self.delta_from_logits is not None:
+            return self.delta_from_logits(Z, Y)
+        return self.dZ(self.activation.forward(Z), Y)
+
 
 def _bce_from_logits(Z: Array, Y: Array) -> Array:
     return np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
@@ -93,8 +132,9 @@ def _bce_from_logits(Z: Array, Y: Array) -> Array:
 
 def _cce_from_logits(Z: Array, Y: Array) -> Array:
     # 0·log 0 = 0: a class with yₖ = 0 adds nothing, even where log softmax is −inf
-    # (logits that span more than the largest float).
-    minus_log_p = np.negative(log_softmax(Z))
+    # (logits that span more than the largest float). −log pₖ = softplus(−dₖ) with
+    # dₖ = zₖ − log Σ_{j≠k} e^{zⱼ} (softmax_atoms): accurate even where pₖ ≈ 1.
+    minus_log_p = np.negative(softmax_atoms(Z)[2])
     return np.multiply(Y, minus_log_p, out=np.zeros_like(minus_log_p), where=Y != 0)
 
 
@@ -107,24 +147,66 @@ def _poisson_from_logits(Z: Array, Y: Array) -> Array:
     return np.exp(Z) - Y * Z
 
 
+def _residual(p: Array, q: Array, Y: Array) -> Array:
+    """p − y written as (1 − y)·p − y·q with q = 1 − p: exact where y = 1 and p ≈ 1."""
+    return (1 - Y) * p - Y * q
+
+
+def _bce_delta(Z: Array, Y: Array) -> Array:
+    p, q, _, _ = logistic_atoms(Z)
+    return _residual(p, q, Y)
+
+
+def _cce_delta(Z: Array, Y: Array) -> Array:
+    # qₖ = 1 − pₖ from the other classes' exponentials (softmax_atoms), never 1 − pₖ.
+    p, q, _, _ = softmax_atoms(Z)
+    return _residual(p, q, Y)
+
+
 NATURAL_PAIRS: tuple[NaturalPair, ...] = (
-    NaturalPair(SIGMOID, BCE, 1.0, _bce_from_logits),
-    NaturalPair(SOFTMAX, CCE, 1.0, _cce_from_logits),
+    NaturalPair(SIGMOID, BCE, 1.0, _bce_from_logits, _bce_delta),
+    NaturalPair(SOFTMAX, CCE, 1.0, _cce_from_logits, _cce_delta),
     NaturalPair(IDENTITY, MSE, 2.0, _mse_from_logits),
     NaturalPair(EXP, POISSON, 1.0, _poisson_from_logits),
 )
 
 
-def natural_pair(activation_: str | Activation, loss_: str | Loss) -> NaturalPair | None:
+def same_loss(first: Loss, second: Loss) -> bool:
+    """True when the two entries are one function ℓ(a, y) with one gradient; they may
+    differ in the labels they take (a label-smoothed cce is cce to the output layer)."""
+    return first is second or (
+        first.elementwise is second.elementwise
+        and first.gradient is second.gradient
+        and first.sympy_builder is second.sympy_builder
+    )
+
+
+def resolve_pair(activation_: Any, loss_: Any) -> tuple[Activation, Loss]:
+    """(g, L) looked up (names, objects or formulas); when that fails and the two
+    look swapped, the error says so."""
+    try:
+        return lookup_activation(activation_), lookup_loss(loss_)
+    except (TypeError, ValueError) as error:
+        try:
+            lookup_activation(loss_), lookup_loss(activation_)
+        except (TypeError, ValueError):
+            raise error from None
+        raise ValueError(
+            f"did you swap the loss and the activation? {activation_!r} is a loss and "
+            f"{loss_!r} an activation, not the other way round"
+        ) from None
+
+
+def natural_pair(activation: str | Activation, loss: str | Loss) -> NaturalPair | None:
     """The natural pair for this activation and loss, or None when they are not one."""
-    g, L = activation(activation_), loss(loss_)
+    g, L = resolve_pair(activation, loss)
     for pair in NATURAL_PAIRS:
-        if pair.activation is g and pair.loss is L:
+        if pair.activation is g and same_loss(pair.loss, L):
             return pair
     return None
 
 
-def domain_problem(activation_: str | Activation, loss_: str | Loss) -> str | None:
+def domain_problem(activation: str | Activation, loss: str | Loss) -> str | None:
     """Why g's outputs can leave L's domain (tanh with bce), with the usual fix; else None.
 
     Read off the entries: a loss that needs a probability vector (cce) wants an
@@ -132,7 +214,7 @@ def domain_problem(activation_: str | Activation, loss_: str | Loss) -> str | No
     sides of its threshold (hinge's 0); every loss wants g's range inside its
     domain.
     """
-    g, L = activation(activation_), loss(loss_)
+    g, L = resolve_pair(activation, loss)
     if L.needs_distribution and not g.gives_distribution:
         return (
             f"{L.name} needs a probability vector over the K classes (aₖ > 0, Σₖ aₖ = 1), "
@@ -207,40 +289,69 @@ def complete_pair(
     ['identity', 'hinge']
     """
     if output is None and loss_ is None:
-        return activation(default[0]), loss(default[1])
+        return lookup_activation(default[0]), lookup_loss(default[1])
     if output is None:
-        L = loss(loss_)  # type: ignore[arg-type]
-        partners = [pair.activation for pair in NATURAL_PAIRS if pair.loss is L]
-        g = partners[0] if partners else activation(default[0])
+        L = lookup_loss(loss_)  # type: ignore[arg-type]
+        partners = [pair.activation for pair in NATURAL_PAIRS if same_loss(pair.loss, L)]
+        g = partners[0] if partners else lookup_activation(default[0])
         return (g if domain_problem(g, L) is None else IDENTITY), L
-    g = activation(output)
+    g = lookup_activation(output)
     if loss_ is None:
         losses = [pair.loss for pair in NATURAL_PAIRS if pair.activation is g]
-        return g, losses[0] if losses else loss(default[1])
-    return g, loss(loss_)
+        return g, losses[0] if losses else lookup_loss(default[1])
+    return g, lookup_loss(loss_)
+
+
+def output_rule(g: Activation, L: Loss, fused: bool | None) -> OutputRule | None:
+    """The rule to compute the output layer from the logits, or None for the generic route.
+
+    ``fused=None`` takes the natural pair where there is one, else the stable
+    rule where SymPy's rewrite succeeds (cached per pair), else the generic
+    chain rule; True demands natural or stable (ValueError otherwise); False
+    always takes the generic route.
+    """
+    if fused is False:
+        return None
+    rule: OutputRule | None = natural_pair(g, L)
+    if rule is None:
+        rule = stable_rule(g, L)
+    if fused and rule is None:
+        naturals = ", ".join(f"{p.activation.name}+{p.loss.name}" for p in NATURAL_PAIRS)
+        raise ValueError(
+            f"fused=True needs a natural pair or a stable rule, and {g.name}+{L.name} has "
+            f"neither (natural pairs: {naturals}; stable rules exist for logistic, tanh, exp "
+            "and softmax outputs); use fused=None or False for the generic chain rule"
+        )
+    return rule
 
 
 def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | None:
-    """The natural pair to fuse through, or None for the generic chain rule.
+    """The natural pair to fuse through, or None (stable or generic route).
 
-    ``fused=None`` fuses whenever the pair is natural; True demands a natural
-    pair (ValueError otherwise); False always takes the generic route.
+    Raises as :func:`output_rule` does for ``fused=True`` without a natural or stable rule.
     """
-    pair = natural_pair(g, L)
-    if fused and pair is None:
-        naturals = ", ".join(f"{p.activation.name}+{p.loss.name}" for p in NATURAL_PAIRS)
-        raise ValueError(
-            f"fused=True needs a natural pair, and {g.name}+{L.name} is not one "
-            f"(natural pairs: {naturals}); use fused=None or False for the generic chain rule"
-        )
-    return pair if fused is not False else None
+    rule = output_rule(g, L, fused)
+    return rule if isinstance(rule, NaturalPair) else None
 
 
-def warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None:
+def output_route(activation: str | Activation, loss: str | Loss, fused: bool | None = None) -> str:
+    """ "natural", "stable" or "generic": the route the output layer takes for this pair.
+
+    >>> output_route("sigmoid", "bce"), output_route("relu", "mse")
+    ('natural', 'generic')
+    """
+    g, L = resolve_pair(activation, loss)
+    rule = output_rule(g, L, fused)
+    return "generic" if rule is None else rule.route
+
+
+def warn_if_not_finite(
+    result: Array, what: str, g: Activation, L: Loss, route: str = "generic"
+) -> None:
     """A NumericalWarning naming the pair and the likely cause when ``result`` has NaN or inf."""
     if np.isfinite(result).all():
         return
-    if all(math.isinf(end) for end in L.domain):
+    if all(math.isinf(end) for end in L.domain) or route != "generic":
         # Defined for every a (mse, mae, huber, hinge): only overflow makes a NaN or inf.
         cause = (
             "Z or A overflowed the largest float, as when training diverges; lower the "
@@ -258,7 +369,7 @@ def warn_if_not_finite(result: Array, what: str, g: Activation, L: Loss) -> None
             "or choose a natural pair"
         )
     warn_user(
-        f"generic route for {g.name}+{L.name}: {what} has {int((~np.isfinite(result)).sum())} "
+        f"{route} route for {g.name}+{L.name}: {what} has {int((~np.isfinite(result)).sum())} "
         f"NaN or inf entries because {cause}",
         NumericalWarning,
     )
@@ -277,9 +388,12 @@ def generic_output_delta(
 
 def per_example_cost(Z: Array, Y: Array, g: Activation, L: Loss, fused: bool | None) -> Array:
     """L for each example, shape (1, m), from the logits; unvalidated (inputs prepared)."""
-    pair = choose_route(g, L, fused)
-    if pair is not None:
-        return pair.cost_from_logits(Z, Y).sum(axis=0, keepdims=True)
+    rule = output_rule(g, L, fused)
+    if rule is not None:
+        losses = rule.cost_from_logits(Z, Y).sum(axis=0, keepdims=True)
+        if rule.route == "stable":
+            warn_if_not_finite(losses, "the cost", g, L, rule.route)
+        return losses
     A = g.forward(Z)
     L.check_outputs(A)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):

@@ -14,6 +14,11 @@ Softmax is not elementwise: with cce it is derived for K classes in index
 notation, where Σₖ yₖ = 1 turns ∂L/∂zᵢ into aᵢ − yᵢ; with any other loss
 dZ is the Jacobian–vector product aᵢ(dAᵢ − Σₖ aₖ dAₖ).
 
+Where the pair is not natural but its output is logistic, tanh, exp or
+softmax, a last step shows the *stable route*'s dZ[L] in primitives of the
+logit (σ(±z), softplus, logsumexp), which is what a network computes
+(:mod:`chainrule.functions.stable_rules`); the verdict names the route.
+
 Everything is read off the catalog's SymPy expressions (or a custom
 function's formula), so the formulas shown are those the network runs.
 """
@@ -25,11 +30,12 @@ from functools import lru_cache
 from typing import Any
 
 from chainrule.base.display import Table
-from chainrule.functions.activations import SOFTMAX, Activation, activation
+from chainrule.functions.activations import SOFTMAX, Activation
 from chainrule.functions.activations import names as activation_names
-from chainrule.functions.losses import Loss, loss
+from chainrule.functions.losses import Loss
 from chainrule.functions.losses import names as loss_names
-from chainrule.functions.pairs import domain_problem
+from chainrule.functions.pairs import domain_problem, output_rule, resolve_pair
+from chainrule.functions.stable_rules import StableRule
 from chainrule.symbolic.algebra import in_terms_of_a, tidy, too_big
 
 
@@ -58,7 +64,9 @@ class Derivation:
     known (None otherwise); ``dZ`` uses it, so it is in a and y when it can
     be. ``constant`` is c when the pair is natural (dZ = c·(a − y)).
     ``steps`` are the chain-rule steps in order (loss → dA → g' → product →
-    simplified), and ``domain_problem`` is :func:`chainrule.domain_problem`'s
+    simplified → the stable route's dZ in σ(±z) and softplus, when the pair
+    takes it); ``route`` is the route a network takes ("natural", "stable"
+    or "generic"); ``domain_problem`` is :func:`chainrule.domain_problem`'s
     sentence when g's range leaves the loss's domain (None otherwise).
     For softmax the expressions are in index notation (aᵢ, yₖ, Σₖ).
     """
@@ -75,6 +83,8 @@ class Derivation:
     constant: Any | None
     steps: tuple[Step, ...] = ()
     domain_problem: str | None = None
+    #: The route a network takes: "natural", "stable" or "generic".
+    route: str = "generic"
 
     @property
     def pair(self) -> str:
@@ -82,11 +92,19 @@ class Derivation:
         return f"{self.loss_function.name} + {self.activation_function.name}"
 
     def verdict(self) -> str:
-        """One sentence: natural (with c) or not."""
+        """One sentence: natural (with c) or not, and the route a network takes."""
         if self.natural:
             residual = "A[L] − Y" if self.constant == 1 else f"{self.constant}·(A[L] − Y)"
             return f"natural pair: dZ[L] = {residual}, the rule to fuse from the logits"
-        return "not a natural pair: dZ[L] must be computed as dA[L] · g'(Z[L])"
+        if self.route == "stable":
+            return (
+                "not a natural pair: a network takes the stable route, dZ[L] from the "
+                "logits in stable primitives (the last step), never dA[L] · g'(Z[L])"
+            )
+        return (
+            "not a natural pair: dZ[L] must be computed as dA[L] · g'(Z[L]) "
+            "(a network takes the generic route)"
+        )
 
     def text(self) -> str:
         """The derivation as Unicode text, in the course's notation."""
@@ -242,53 +260,65 @@ def _softmax(L: Loss) -> Derivation:
     return Derivation(L, SOFTMAX, ell, dA_k, g, jacobian, jacobian, dZ, False, None, tuple(steps))
 
 
+def _stable_step(sp: Any, rule: StableRule) -> Step:
+    """The stable rule's dZ with its atoms shown as σ(±z), softplus and softmax."""
+    form = rule.form
+    z, y = sp.Symbol("z", real=True), sp.Symbol("y", real=True)
+    sigma, softplus = sp.Function("σ"), sp.Function("softplus")
+    title = "the stable route, from the logits"
+    if form.family == "exp":
+        return Step(title, _eq(sp, sp.Derivative(sp.Function("L")(z), z), form.dZ))
+    t = 2 * z if form.family == "tanh" else z
+    p, q, lp, lq = form.variables[:4]
+    shown = {p: sigma(t), q: sigma(-t), lp: -softplus(-t), lq: -softplus(t)}
+    if form.family == "softmax":
+        i = sp.Symbol("i", integer=True, positive=True)
+        pi = sp.IndexedBase("p")[i]
+        shown = {p: pi, q: 1 - pi, lp: sp.log(pi), lq: sp.log(1 - pi)}
+        title += ", pᵢ = softmax(z)ᵢ (diagonal part; dZᵢ also subtracts Σ_{k≠i} pᵢ·∂ℓ/∂aₖ·pₖ)"
+    expression = form.dZ.xreplace(shown).xreplace({y: sp.Symbol("y", real=True)})
+    return Step(title, _eq(sp, sp.Derivative(sp.Function("L")(z), z), expression))
+
+
 @lru_cache(maxsize=512)
 def _derive(L: Loss, G: Activation) -> Derivation:
+    import sympy as sp
+
     derivation = _softmax(L) if G is SOFTMAX else _elementwise(L, G)
-    return replace(derivation, domain_problem=domain_problem(G, L))
+    rule = output_rule(G, L, None)
+    route = "generic" if rule is None else rule.route
+    steps = derivation.steps
+    if isinstance(rule, StableRule):
+        steps = (*steps, _stable_step(sp, rule))
+    return replace(derivation, domain_problem=domain_problem(G, L), route=route, steps=steps)
 
 
-@lru_cache(maxsize=256)
-def _from_formula(kind: str, text: str) -> Activation | Loss:
-    if kind == "activation":
-        return Activation.from_expression(text, text)
-    return Loss.from_expression(text, text)
-
-
-def _resolve(kind: str, spec: str | Activation | Loss, variables: tuple[str, ...]) -> Any:
-    """A catalog entry by name, or, for a string that is no name, a custom one from a formula."""
-    lookup = activation if kind == "activation" else loss
-    try:
-        return lookup(spec)  # type: ignore[arg-type]
-    except ValueError:
-        if not isinstance(spec, str) or (spec.isidentifier() and spec not in variables):
-            raise
-    return _from_formula(kind, spec)
-
-
-def derive(loss_: str | Loss, activation_: str | Activation) -> Derivation:
+def derive(loss: str | Loss, activation: str | Activation) -> Derivation:
     """Derive dA[L], g'(Z[L]) and dZ[L] for a loss and an output activation.
 
     Parameters
     ----------
-    loss_, activation_ : name, object, or formula
+    loss, activation : name, object, or formula
         Catalog names (``"bce"``, ``"sigmoid"``), Loss and Activation objects,
         or formulas in a, y (losses) and z (activations), such as
-        ``"z/(1 + Abs(z))"``, parsed without eval.
+        ``"z/(1 + Abs(z))"``, parsed without eval. Keywords work in either
+        order (``derive(activation="tanh", loss="mse")``); a swapped pair
+        gets an error that says so.
 
     Returns
     -------
     Derivation
-        With ``.steps``, ``.dZ``, ``.natural``, ``.constant`` and
+        With ``.steps``, ``.dZ``, ``.natural``, ``.constant``, ``.route`` and
         ``.domain_problem``; cached, so asking again costs microseconds.
 
     Examples
     --------
     >>> d = derive("bce", "sigmoid")
-    >>> d.natural, str(d.dZ)
-    (True, 'a - y')
+    >>> d.natural, str(d.dZ), d.route
+    (True, 'a - y', 'natural')
     """
-    return _derive(_resolve("loss", loss_, ("a", "y")), _resolve("activation", activation_, ("z",)))
+    g, L = resolve_pair(activation, loss)
+    return _derive(L, g)
 
 
 @dataclass(frozen=True)
@@ -301,6 +331,7 @@ class PairRow:
     constant: str | None
     dZ: str
     domain_problem: str | None
+    route: str = "generic"
 
 
 @dataclass(frozen=True, repr=False)
@@ -316,14 +347,16 @@ class PairTable:
     def markdown(self) -> str:
         """The table in Markdown, one row per pair (what the docs page shows)."""
         lines = [
-            "| loss | activation | natural | dZ[L] | domain problem |",
-            "| --- | --- | --- | --- | --- |",
+            "| loss | activation | natural | route | dZ[L] | domain problem |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
         for row in self.rows:
             natural = f"yes, c = {row.constant}" if row.natural else "no"
             problem = row.domain_problem or "none"
             dZ = row.dZ.replace("|", "\\|")
-            lines.append(f"| {row.loss} | {row.activation} | {natural} | `{dZ}` | {problem} |")
+            lines.append(
+                f"| {row.loss} | {row.activation} | {natural} | {row.route} | `{dZ}` | {problem} |"
+            )
         return "\n".join(lines)
 
     def table(self) -> Table:
@@ -379,6 +412,7 @@ def derive_all() -> PairTable:
                     None if d.constant is None else str(d.constant),
                     str(d.dZ),
                     d.domain_problem,
+                    d.route,
                 )
             )
     return PairTable(tuple(rows))

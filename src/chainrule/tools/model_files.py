@@ -9,7 +9,9 @@ The file is a NumPy ``.npz`` archive (written by ``np.savez``) holding:
 ==========================  ====================================================
 
 The JSON gives ``format``, ``version``, ``layer_dims``, the activations and
-the loss (catalog names and settings), ``init``, ``seed``, ``dtype``,
+the loss (catalog names and settings; for a formula entry its name, its
+``formula`` text and its ``bounds`` (an activation's range, a loss's domain)
+and ``open_ends``, parsed again by the safe parser on load), ``init``, ``seed``, ``dtype``,
 ``fused``, and what resuming needs: ``epochs_trained``, ``optimizer``
 (name, settings, step count t) and ``rng`` (the state of the generator that
 shuffles and drops out). A loaded network continues training exactly as the
@@ -86,6 +88,15 @@ class SavedModel:
 
 def _describe_function(entry: Activation | Loss, kind: str) -> dict[str, Any]:
     catalog: Any = ACTIVATIONS if kind == "activation" else LOSSES
+    if entry.formula is not None:
+        bounds = entry.output_range if isinstance(entry, Activation) else entry.domain
+        return {
+            "name": entry.name,
+            "params": {},
+            "formula": entry.formula,
+            "bounds": list(bounds),
+            "open_ends": list(entry.open_ends),
+        }
     try:
         name, params = catalog.reference(entry)
     except ValueError:
@@ -261,7 +272,33 @@ def _function(entry: Any, catalog: Any, path: Path) -> Any:
         and isinstance(entry.get("params", {}), dict)
     ):
         raise ModelFileError(f"{path}: bad {catalog.kind} entry {entry!r}")
+    if "formula" in entry:
+        return _formula_function(entry, catalog, path)
     return catalog.lookup(entry["name"], **entry.get("params", {}))
+
+
+def _formula_function(entry: dict[str, Any], catalog: Any, path: Path) -> Any:
+    """A formula entry parsed again by the safe parser (the catalog's cached one when it was
+    made from its text alone, as ``activation("z/(1 + Abs(z))")`` makes it)."""
+    formula, bounds, ends = entry["formula"], entry.get("bounds"), entry.get("open_ends")
+    if not (
+        isinstance(formula, str)
+        and isinstance(bounds, list)
+        and len(bounds) == 2
+        and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+        and isinstance(ends, list)
+        and len(ends) == 2
+        and all(isinstance(e, bool) for e in ends)
+    ):
+        raise ModelFileError(f"{path}: bad {catalog.kind} formula entry {entry!r}")
+    try:
+        if entry["name"] == formula and bounds == [-math.inf, math.inf] and ends == [True, True]:
+            return catalog.lookup(formula)
+        return catalog.entry_type.from_expression(
+            entry["name"], formula, tuple(bounds), tuple(ends)
+        )
+    except ValueError as error:
+        raise ModelFileError(f"{path}: {catalog.kind} formula {formula!r}: {error}") from None
 
 
 def _build(meta: dict[str, Any], arrays: dict[str, Array], path: Path) -> Network:

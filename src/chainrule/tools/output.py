@@ -3,7 +3,9 @@
 They check what they are handed (shapes, labels, and the mistakes
 :mod:`chainrule.core.diagnostics` detects, such as probabilities passed
 where logits belong), then take the route of :mod:`chainrule.functions.pairs`:
-fused for a natural pair, the generic chain rule otherwise.
+fused for a natural pair, the stable rule for a pair SymPy can rewrite, the
+generic chain rule otherwise (:func:`chainrule.output_route` says which).
+The activation and the loss may be names, objects or formulas.
 """
 
 from __future__ import annotations
@@ -15,22 +17,24 @@ from numpy.typing import ArrayLike, NDArray
 
 from chainrule.base.checks import as_float_matrix
 from chainrule.core import diagnostics
-from chainrule.functions.activations import Activation, activation
-from chainrule.functions.losses import Loss, loss
+from chainrule.functions.activations import Activation
+from chainrule.functions.losses import Loss
 from chainrule.functions.pairs import (
-    choose_route,
     generic_output_delta,
     mean_cost,
+    output_rule,
     per_example_cost,
+    resolve_pair,
+    warn_if_not_finite,
 )
 
 Array = NDArray[np.floating[Any]]
 
 
 def _prepare(
-    Z: ArrayLike, Y: ArrayLike, activation_: str | Activation, loss_: str | Loss
+    Z: ArrayLike, Y: ArrayLike, activation: str | Activation, loss: str | Loss
 ) -> tuple[Array, Array, Activation, Loss]:
-    g, L = activation(activation_), loss(loss_)
+    g, L = resolve_pair(activation, loss)
     Z_arr = as_float_matrix(Z, "Z")
     Y_arr = L.prepare_targets(Y, Z_arr.shape[0], Z_arr.shape[1], Z_arr.dtype)
     return Z_arr, Y_arr, g, L
@@ -51,12 +55,13 @@ def output_delta(
         The output layer's logits Z[L].
     Y : (n_L, m) array
         The labels (cce also takes integer labels of shape (1, m)).
-    activation, loss : name or object
-        g and L, from the catalog or custom.
+    activation, loss : name, object or formula
+        g and L, from the catalog, custom, or formulas in z and in a, y.
     fused : bool or None
-        None fuses natural pairs (c·(A − Y) from Z) and takes the generic
-        chain rule dA[L] ⊙ g'(Z[L]) for the others; True demands a natural
-        pair; False forces the generic route.
+        None fuses natural pairs (c·(A − Y) from Z), takes the stable rule
+        where SymPy rewrites the pair, and the generic chain rule
+        dA[L] ⊙ g'(Z[L]) for the others; True demands natural or stable;
+        False forces the generic route.
 
     Returns
     -------
@@ -69,10 +74,13 @@ def output_delta(
     """
     Z_arr, Y_arr, g, L = _prepare(Z, Y, activation, loss)
     diagnostics.check_logits(Z_arr, g, "output_delta")
-    pair = choose_route(g, L, fused)
+    rule = output_rule(g, L, fused)
+    if rule is not None:
+        dZ = rule.dZ_from_logits(Z_arr, Y_arr)
+        if rule.route == "stable":  # finite wherever the true dZ is: anything else overflowed
+            warn_if_not_finite(dZ, "dZ[L]", g, L, rule.route)
+        return dZ
     A = g.forward(Z_arr)
-    if pair is not None:
-        return pair.dZ(A, Y_arr)
     L.check_outputs(A)
     return generic_output_delta(Z_arr, A, Y_arr, g, L)[1]
 
@@ -86,9 +94,10 @@ def output_cost(
 ) -> float:
     """The cost J = (1/m) Σᵢ L(g(Z[:, i]), Y[:, i]), computed from the logits Z.
 
-    Natural pairs use the stable forms of the table in this module's
-    docstring (softplus for bce, log-sum-exp for cce), so no log(0), no
-    overflow and no warning; other pairs evaluate L(g(Z), Y).
+    Natural pairs use the stable forms of :mod:`chainrule.functions.pairs`
+    (softplus for bce, log-sum-exp for cce), stable rules their rewritten
+    forms, so no log(0), no overflow and no warning; other pairs evaluate
+    L(g(Z), Y).
 
     Examples
     --------

@@ -21,7 +21,7 @@ from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
-from chainrule.functions.pairs import NumericalWarning, natural_pair
+from chainrule.functions.pairs import NumericalWarning, output_route
 from chainrule.tools.output import output_delta
 from chainrule.training.figures import new_figure, picture_format, save
 
@@ -103,13 +103,13 @@ def output_layer(
     y: float = 1.0,
     z_range: tuple[float, float] = (-800.0, 800.0),
 ) -> Picture:
-    """dZ[L] over z for the fused and the generic route, and where the generic one breaks.
+    """dZ[L] over z for the natural or stable route and the generic one, and where it breaks.
 
     Top: dZ = ∂L/∂z for one output unit with label ``y`` (softmax: two
     classes, logits (z, 0), true class the first). Bottom: the generic
     route's error |generic − fused|; z where the generic route gives NaN or
-    inf is shaded. For a pair that is not natural both routes are the
-    generic chain rule and only it is drawn. The z axis is linear within
+    inf is shaded. For a pair with neither a natural nor a stable rule only
+    the generic chain rule is drawn. The z axis is linear within
     ±10 and logarithmic beyond, so that both the bend and the far ends
     (where float64 saturates: σ(z) rounds to 1 above z ≈ 37 and to 0 below
     z ≈ −745) are visible.
@@ -117,7 +117,8 @@ def output_layer(
     g, L = lookup_activation(activation), lookup_loss(loss)
     z = _logit_grid(*z_range)
     Z, Y = _pair_inputs(g, L, z, y)
-    natural = natural_pair(g, L) is not None
+    route = output_route(g, L)  # natural or stable: from the logits; else generic only
+    natural = route != "generic"
     with warnings.catch_warnings(), np.errstate(over="ignore"):
         # The generic route's overflow (and exp's, far out) is what this picture shows.
         warnings.simplefilter("ignore", NumericalWarning)
@@ -127,7 +128,9 @@ def output_layer(
     figure, axes = new_figure(2 if natural else 1, 1, (8, 7 if natural else 4.5))
     top = axes[0][0]
     if fused is not None:
-        top.plot(z, _finite(fused), color="tab:blue", linewidth=2.5, label="fused: from the logits")
+        top.plot(
+            z, _finite(fused), color="tab:blue", linewidth=2.5, label=f"{route}: from the logits"
+        )
     top.plot(z, _finite(generic), color="tab:red", linestyle="--", label="generic: dA·g'(z)")
     # The y range of |z| ≤ 10: exp's dZ = e^z − y would otherwise span 300 decades.
     central = (generic if fused is None else fused)[np.abs(z) <= 10]
@@ -142,7 +145,7 @@ def output_layer(
     label = f"y = {y:g}" if g.elementwise else "class 1 of (z, 0)"
     top.set_title(
         f"output layer: {g.name} with {L.name}, {label}"
-        + ("" if natural else " (not a natural pair: generic route only)")
+        + ("" if natural else " (no natural or stable rule: generic route only)")
     )
     top.grid(alpha=0.3)
     top.legend(loc="best")

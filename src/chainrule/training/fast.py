@@ -301,6 +301,9 @@ class FastSteps:
         layers = self._layers[self._current]
         if net.output_pair is not None:  # A[L] is a fresh array: dZ[L] is written over it
             dZ = net.output_pair.dZ(AL, Y, scale=factor / m, out=AL)
+        elif net.output_rule is not None:  # the stable route, from the logits
+            dZ = net.output_rule.dZ_from_logits(buffers.Z[-1], Y)
+            dZ *= factor / m
         else:
             dZ = generic_output_delta(buffers.Z[-1], AL, Y, net.activations[-1], net.loss)[1]
             dZ *= factor / m
