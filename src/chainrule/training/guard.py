@@ -1,0 +1,176 @@
+"""What keeps a run's work: the divergence guard and the Ctrl-C guard of fit.
+
+Divergence, three ways, each ending the run with parameters that are finite:
+
+* the cost of a mini-batch is NaN or ±inf, or the parameters are not finite
+  before a step, or the optimizer's state (momentum's v, RMSprop's and Adam's
+  s) is not finite after an epoch: :class:`TrainingDiverged` (a ValueError),
+  with the parameters of the last step whose cost and parameters were both
+  finite, and the optimizer reset (its state had taken the step that
+  diverged). Adam's s = β₂s + (1 − β₂)dθ² overflows to inf first on huge
+  inputs (float32: dθ ≈ 1e20 gives dθ² = inf), after which every update is
+  m/(√s + ε) = 0 and the run would stall silently: that is divergence too.
+* the epoch's cost J rises more than :data:`RISE` (a thousand) times above the
+  lowest epoch cost so far, and above the first epoch's: fit stops, puts back
+  the parameters at the end of the lowest-cost epoch, sets
+  ``history.stopped = "diverging"`` and warns with :class:`DivergenceWarning`
+  (the learning rate is most likely too large). A warning, not an error: the
+  parameters kept are good ones, and the run's History is returned.
+
+Ctrl-C (:func:`interrupt_guard`): during fit, in the main thread, SIGINT sets a
+flag that the trainer reads after every mini-batch; the run then ends after
+that batch with its History (``history.stopped = "interrupted"``), the
+parameters being those after the last completed step. A second Ctrl-C raises
+KeyboardInterrupt at once, as usual. A KeyboardInterrupt raised otherwise (by
+a callback, or outside the main thread) is caught by the trainer in the same
+way: the parameters go back to the last checkpoint when it interrupted a
+step, so that they are never half-updated.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chainrule.base.user_warnings import warn_user
+
+if TYPE_CHECKING:
+    from chainrule.core.model import Model
+    from chainrule.training.history import History
+
+Array = NDArray[np.floating[Any]]
+
+#: An epoch cost this many times the lowest so far (and above the first epoch's) is divergence.
+RISE = 1000.0
+
+
+class TrainingDiverged(ValueError):
+    """The cost, the parameters or the optimizer's state became NaN or infinite.
+
+    The parameters are those of the last good step (its cost and parameters
+    finite). The optimizer's state (v, s, t) is reset, since it had taken the
+    step that diverged; ``net.epochs_trained`` counts the epochs that completed.
+
+    ``epoch`` (1-based, within the fit) and ``learning_rate`` say where and
+    with what; ``history`` holds the epochs completed before
+    (``history.stopped == "diverged"``).
+    """
+
+    def __init__(
+        self, epoch: int, learning_rate: float, cost: float, history: History, what: str = ""
+    ) -> None:
+        became = what or f"the cost became {cost:.4g}"
+        super().__init__(
+            f"training diverged in epoch {epoch}: {became} with learning rate "
+            f"{learning_rate:g}. The learning rate is most likely too large; try a smaller one "
+            f"(e.g. {learning_rate / 10:g}). The parameters are those of the last step whose "
+            "cost and parameters were finite, and the optimizer starts afresh (its state had "
+            "taken the step that diverged)."
+        )
+        self.epoch = epoch
+        self.learning_rate = learning_rate
+        self.history = history
+        history.stopped = "diverged"
+
+
+class DivergenceWarning(RuntimeWarning):
+    """The cost rose more than a thousandfold from its lowest: fit stopped there and kept
+    the parameters of its lowest-cost epoch (the learning rate is most likely too large)."""
+
+
+def all_finite(arrays: Mapping[str, Array]) -> bool:
+    """True when every value of every array is finite.
+
+    One pass each, with no temporary: the sum of finite values is finite
+    unless it overflows, which happens only for values near the dtype's
+    largest, themselves a divergence.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return all(
+            math.isfinite(float(np.add.reduce(value, axis=None))) for value in arrays.values()
+        )
+
+
+def risen(costs: list[float], best: float) -> bool:
+    """True when the last epoch's cost is above RISE × the lowest and above the first's."""
+    return len(costs) > 1 and costs[-1] > RISE * best and costs[-1] > costs[0]
+
+
+def rise_message(history: History, best_epoch: int) -> str:
+    """The DivergenceWarning's text: the costs, the epochs and the advice."""
+    alpha = history.learning_rate[-1]
+    return (
+        f"the cost rose from {history.cost[best_epoch]:.4g} (epoch {best_epoch + 1}) to "
+        f"{history.cost[-1]:.4g} (epoch {len(history.cost)}), more than {RISE:g} times: "
+        f"training stopped and kept the parameters of epoch {best_epoch + 1}. The learning "
+        f"rate {alpha:g} is most likely too large; try a smaller one (e.g. {alpha / 10:g})."
+    )
+
+
+class Interrupt:
+    """The flag SIGINT sets during fit; the trainer reads :attr:`requested` after each batch."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def handler(self, signum: int, frame: FrameType | None) -> None:
+        """First Ctrl-C: ask the run to stop after this batch; the next ones interrupt now."""
+        self.requested = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@contextmanager
+def interrupt_guard() -> Iterator[Interrupt]:
+    """During the block, the first Ctrl-C sets the yielded flag instead of raising.
+
+    Only in the main thread and only when SIGINT has Python's default handler
+    (a program with its own handler keeps it); the handler before is put back
+    after the block.
+    """
+    interrupt = Interrupt()
+    usable = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if usable else None
+    if previous is not signal.default_int_handler:
+        yield interrupt
+        return
+    signal.signal(signal.SIGINT, interrupt.handler)
+    try:
+        yield interrupt
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class Lowest:
+    """The lowest epoch cost so far and the parameters at the end of that epoch."""
+
+    def __init__(self) -> None:
+        self.cost, self.epoch = math.inf, 0
+        self.params: dict[str, Array] = {}
+
+    def rose(self, net: Model, history: History) -> bool:
+        """After an epoch: keep its parameters if its cost is the lowest; True (and the lowest
+        epoch's parameters put back) when the cost rose a thousandfold (guard.risen)."""
+        if history.cost[-1] < self.cost:
+            self.cost, self.epoch = history.cost[-1], len(history.cost) - 1
+            for name, value in net.params.items():
+                kept = self.params.get(name)
+                if kept is None or kept.shape != value.shape or kept.dtype != value.dtype:
+                    self.params[name] = value.copy()
+                else:
+                    np.copyto(kept, value)
+            return False
+        if not risen(history.cost, self.cost):
+            return False
+        for name, value in self.params.items():
+            np.copyto(net.params[name], value)
+        history.stopped = "diverging"
+        warn_user(rise_message(history, self.epoch), DivergenceWarning)
+        return True
