@@ -166,10 +166,11 @@ def test_a_thousandfold_rise_warns_and_keeps_the_lowest_epoch():
     assert history.stopped == "diverging" and len(history) < 100
     lowest = int(np.argmin(history.cost))
     assert history.cost[-1] > 1000 * history.cost[lowest]
-    # The parameters kept are those at the end of the lowest epoch: a fresh fit of that many
-    # epochs gives them.
+    # The parameters kept are those the lowest epoch began with (its full-batch cost is
+    # theirs): a fresh fit of the epochs before it gives them.
     expected = cr.Network([5, 8, 2], hidden="relu", output="identity", loss="mse", seed=0)
-    expected.fit(X, Y, epochs=lowest + 1, learning_rate=3.0, optimizer="momentum", verbose=0)
+    expected.fit(X, Y, epochs=lowest, learning_rate=3.0, optimizer="momentum", verbose=0)
+    assert net.cost(X, Y) == pytest.approx(history.cost[lowest], rel=1e-12)
     for name, value in expected.params.items():
         np.testing.assert_allclose(net.params[name], value, rtol=1e-12, err_msg=name)
 

@@ -12,7 +12,7 @@ Divergence, three ways, each ending the run with parameters that are finite:
   m/(√s + ε) = 0 and the run would stall silently: that is divergence too.
 * the epoch's cost J rises more than :data:`RISE` (a thousand) times above the
   lowest epoch cost so far, and above the first epoch's: fit stops, puts back
-  the parameters at the end of the lowest-cost epoch, sets
+  the parameters the lowest-cost epoch began with, sets
   ``history.stopped = "diverging"`` and warns with :class:`DivergenceWarning`
   (the learning rate is most likely too large). A warning, not an error: the
   parameters kept are good ones, and the run's History is returned.
@@ -110,7 +110,7 @@ def rise_message(history: History, best_epoch: int) -> str:
     return (
         f"the cost rose from {history.cost[best_epoch]:.4g} (epoch {best_epoch + 1}) to "
         f"{history.cost[-1]:.4g} (epoch {len(history.cost)}), more than {RISE:g} times: "
-        f"training stopped and kept the parameters of epoch {best_epoch + 1}. The learning "
+        f"training stopped with the parameters epoch {best_epoch + 1} began with. The learning "
         f"rate {alpha:g} is most likely too large; try a smaller one (e.g. {alpha / 10:g})."
     )
 
@@ -149,23 +149,35 @@ def interrupt_guard() -> Iterator[Interrupt]:
 
 
 class Lowest:
-    """The lowest epoch cost so far and the parameters at the end of that epoch."""
+    """The lowest epoch cost so far and the parameters the epoch began with.
+
+    An epoch's cost is measured before each of its steps, so the parameters
+    that go with a full batch's J are those at the start of the epoch (with
+    mini-batches, those the epoch's average started from): :meth:`begin`
+    copies them, and :meth:`rose` keeps the copy when the epoch's cost is the
+    lowest so far.
+    """
 
     def __init__(self) -> None:
         self.cost, self.epoch = math.inf, 0
         self.params: dict[str, Array] = {}
+        self._start: dict[str, Array] = {}
+
+    def begin(self, net: Model) -> None:
+        """Before an epoch: copy the parameters it starts from."""
+        for name, value in net.params.items():
+            kept = self._start.get(name)
+            if kept is None or kept.shape != value.shape or kept.dtype != value.dtype:
+                self._start[name] = value.copy()
+            else:
+                np.copyto(kept, value)
 
     def rose(self, net: Model, history: History) -> bool:
-        """After an epoch: keep its parameters if its cost is the lowest; True (and the lowest
-        epoch's parameters put back) when the cost rose a thousandfold (guard.risen)."""
+        """After an epoch: True, with the lowest epoch's starting parameters put back, when
+        its cost rose a thousandfold (:func:`risen`); else False."""
         if history.cost[-1] < self.cost:
             self.cost, self.epoch = history.cost[-1], len(history.cost) - 1
-            for name, value in net.params.items():
-                kept = self.params.get(name)
-                if kept is None or kept.shape != value.shape or kept.dtype != value.dtype:
-                    self.params[name] = value.copy()
-                else:
-                    np.copyto(kept, value)
+            self.params, self._start = self._start, self.params
             return False
         if not risen(history.cost, self.cost):
             return False

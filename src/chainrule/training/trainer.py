@@ -326,6 +326,7 @@ def _run_epochs(
         try:
             running = metrics.RunningScore(net.loss, run.Y_train)
             batches = mini_batches(m, run.batch_size, run.rng)
+            lowest.begin(net)
             cost = _epoch(
                 run.steps, batches, run.optimizer, alpha, running, epoch, history, interrupt
             )
@@ -365,7 +366,7 @@ def fit(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> History:
     parameters are finite, those after the last completed step (the epoch cut
     short is not in the History nor in ``net.epochs_trained``). A cost that
     rises a thousandfold warns (:class:`DivergenceWarning`) and returns with
-    the parameters of the lowest-cost epoch (:mod:`chainrule.training.guard`).
+    the parameters the lowest-cost epoch began with (:mod:`chainrule.training.guard`).
 
     Raises
     ------
