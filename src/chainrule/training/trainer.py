@@ -268,16 +268,18 @@ def _prepare(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> _Ru
     X_train, Y_train, train_weights, val = _split_validation(
         net, X_arr, Y_arr, options.validation, weights
     )
-    # wᵢ·m/Σw: a full batch's cost is then Σ wᵢ·Lᵢ / Σ wᵢ exactly.
-    scale = None
+    # wᵢ·m/Σw: a full batch's cost is then Σ wᵢ·Lᵢ / Σ wᵢ exactly, and λ·m/Σw makes the
+    # L2 term (λ/2Σw)·Σ‖W‖²: integer weights are repeated examples, L2 included.
+    scale, l2 = None, options.l2
     if train_weights is not None:
         scale = train_weights * (train_weights.size / train_weights.sum())
+        l2 = l2 * (train_weights.size / train_weights.sum())
     # The fast path's flat layout; making it checks that the parameters share a dtype.
     layout = FlatLayout.of(net.params) if scale is None and fast_path_supports(net, keep) else None
     # Every argument is valid: from here on the network's training state changes.
     net.rng, net.optimizer = rng, chosen
     steps: ReferenceSteps | FastSteps = (
-        ReferenceSteps(net, X_train, Y_train, options.l2, keep, rng, scale)
+        ReferenceSteps(net, X_train, Y_train, l2, keep, rng, scale)
         if layout is None
         else FastSteps(net, X_train, Y_train, options.l2, layout, options.batch_size)
     )
