@@ -164,7 +164,8 @@ def test_gradcheck_and_datasets_commands():
         ),
         (["evaluate", "absent.npz"], "no model file at absent.npz"),
         (["train", "--save", "no/such/dir/m.npz"], "cannot write no/such/dir/m.npz"),
-        (["plot-pair", "--activation", "tanh", "--loss", "bce"], "bce needs a in"),
+        (["plot-pair", "--y", "2"], "--y 2 is not a label of bce: 0/1 classes"),
+        (["plot-pair", "--activation", "sigmod"], "did you mean 'sigmoid'?"),
         (["train", "--dtype", "float16"], "--dtype must be float32 or float64"),
         (["derive", "-l", "nope"], "unknown loss 'nope'"),
         (["derive", "-f", "html"], "--format must be text, latex or markdown, got 'html'"),
@@ -565,3 +566,26 @@ def test_a_nan_in_a_csv_is_reported_at_the_files_row_and_column(tmp_path):
     assert "takes 3 features and" in _run("predict", str(model), "-i", str(csv), code=1).output
     csv.write_text("1\n")
     assert "has 1 column (one" in _run("predict", str(model), "-i", str(csv), code=1).output
+
+
+def test_plot_pair_draws_a_pair_whose_generic_route_breaks_and_shades_it(tmp_path, monkeypatch):
+    from chainrule.tools import plots
+
+    drawn = {}
+    real = plots._generic_where_defined
+
+    def spy(Z, Y, g, L):
+        drawn["dZ"] = real(Z, Y, g, L)
+        drawn["z"] = Z[0]
+        return drawn["dZ"]
+
+    monkeypatch.setattr(plots, "_generic_where_defined", spy)
+    out = tmp_path / "p.png"
+    result = _run("plot-pair", "--activation", "tanh", "--loss", "bce", "--out", str(out))
+    assert "written" in result.output and out.read_bytes().startswith(PNG)
+    z, dZ = drawn["z"], drawn["dZ"]
+    # tanh(z) ≤ 0 for z ≤ 0 is outside bce's (0, 1): undefined there, shaded; defined at z = 1,
+    # where dZ = −(1/a)·(1 − a²) with a = tanh(z), y = 1.
+    assert np.isnan(dZ[z < 0]).all()
+    k = np.argmin(np.abs(z - 1.0))
+    np.testing.assert_allclose(dZ[k], -(1 / np.tanh(z[k])) * (1 - np.tanh(z[k]) ** 2), rtol=1e-9)

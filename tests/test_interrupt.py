@@ -186,3 +186,15 @@ def test_huge_numbers_print_in_scientific_notation():
     history = History("r2", cost=[2.3e16], metric=[-3.7e12], learning_rate=[1.0])
     assert history.latest() == "cost 2.3e+16, r2 -3.7e+12"
     assert number(0.123456) == "0.12346" and number(123456789.0) == "1.2346e+08"
+
+
+def test_a_blow_up_within_the_first_epoch_goes_back_to_the_start():
+    """--lr 1 on diabetes with batches of 32: the cost passes 1e35 inside epoch 1."""
+    data = cr.datasets.load("diabetes", seed=0)
+    net = cr.Network([10, 16, 8, 1], output="identity", loss="mse", seed=0)
+    initial = {name: value.copy() for name, value in net.params.items()}
+    with pytest.warns(DivergenceWarning, match=r"before training.*smaller one \(e\.g\. 0\.1\)"):
+        history = net.fit(data.X_train, data.Y_train, 100, 1.0, batch_size=32, verbose=0)
+    assert history.stopped == "diverging" and len(history) == 1
+    for name, value in initial.items():
+        np.testing.assert_array_equal(net.params[name], value)

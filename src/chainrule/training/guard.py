@@ -11,8 +11,9 @@ Divergence, three ways, each ending the run with parameters that are finite:
   inputs (float32: dθ ≈ 1e20 gives dθ² = inf), after which every update is
   m/(√s + ε) = 0 and the run would stall silently: that is divergence too.
 * the epoch's cost J rises more than :data:`RISE` (a thousand) times above the
-  lowest epoch cost so far, and above the first epoch's: fit stops, puts back
-  the parameters the lowest-cost epoch began with, sets
+  lowest cost so far (the untrained network's, measured on the first batch,
+  included), and above the untrained network's: fit stops, puts back the
+  parameters that had the lowest cost (:class:`Lowest`), sets
   ``history.stopped = "diverging"`` and warns with :class:`DivergenceWarning`
   (the learning rate is most likely too large). A warning, not an error: the
   parameters kept are good ones, and the run's History is returned.
@@ -99,19 +100,19 @@ def all_finite(arrays: Mapping[str, Array]) -> bool:
         )
 
 
-def risen(costs: list[float], best: float) -> bool:
-    """True when the last epoch's cost is above RISE × the lowest and above the first's."""
-    return len(costs) > 1 and costs[-1] > RISE * best and costs[-1] > costs[0]
-
-
-def rise_message(history: History, best_epoch: int) -> str:
-    """The DivergenceWarning's text: the costs, the epochs and the advice."""
+def rise_message(history: History, start: float, best_epoch: int | None) -> str:
+    """The DivergenceWarning's text: the costs, the epochs and the advice
+    (``best_epoch`` None: the lowest cost was the untrained network's)."""
     alpha = history.learning_rate[-1]
+    if best_epoch is None:
+        lowest, kept = f"{start:.4g} (before training)", "the parameters it started from"
+    else:
+        lowest = f"{history.cost[best_epoch]:.4g} (epoch {best_epoch + 1})"
+        kept = f"the parameters epoch {best_epoch + 1} began with"
     return (
-        f"the cost rose from {history.cost[best_epoch]:.4g} (epoch {best_epoch + 1}) to "
-        f"{history.cost[-1]:.4g} (epoch {len(history.cost)}), more than {RISE:g} times: "
-        f"training stopped with the parameters epoch {best_epoch + 1} began with. The learning "
-        f"rate {alpha:g} is most likely too large; try a smaller one (e.g. {alpha / 10:g})."
+        f"the cost rose from {lowest} to {history.cost[-1]:.4g} (epoch {len(history.cost)}), "
+        f"more than {RISE:g} times: training stopped with {kept}. The learning rate "
+        f"{alpha:g} is most likely too large; try a smaller one (e.g. {alpha / 10:g})."
     )
 
 
@@ -149,19 +150,30 @@ def interrupt_guard() -> Iterator[Interrupt]:
 
 
 class Lowest:
-    """The lowest epoch cost so far and the parameters the epoch began with.
+    """The lowest cost so far and the parameters that go with it, for the rise guard.
 
     An epoch's cost is measured before each of its steps, so the parameters
     that go with a full batch's J are those at the start of the epoch (with
     mini-batches, those the epoch's average started from): :meth:`begin`
     copies them, and :meth:`rose` keeps the copy when the epoch's cost is the
-    lowest so far.
+    lowest so far. The first batch's cost (:meth:`first`), the untrained
+    network's, counts too: a run that blows up within its first epoch is
+    caught after it, and goes back to where it started.
+
+    The guard: the last epoch's cost is above RISE × the lowest and above the
+    untrained network's.
     """
 
     def __init__(self) -> None:
-        self.cost, self.epoch = math.inf, 0
+        self.cost, self.epoch = math.inf, None
+        self.start = math.nan
         self.params: dict[str, Array] = {}
         self._start: dict[str, Array] = {}
+
+    def first(self, cost: float) -> None:
+        """The cost of the fit's first batch, before any step."""
+        if math.isnan(self.start):
+            self.start = cost
 
     def begin(self, net: Model) -> None:
         """Before an epoch: copy the parameters it starts from."""
@@ -173,16 +185,20 @@ class Lowest:
                 np.copyto(kept, value)
 
     def rose(self, net: Model, history: History) -> bool:
-        """After an epoch: True, with the lowest epoch's starting parameters put back, when
-        its cost rose a thousandfold (:func:`risen`); else False."""
-        if history.cost[-1] < self.cost:
-            self.cost, self.epoch = history.cost[-1], len(history.cost) - 1
+        """After an epoch: True, with the lowest cost's parameters put back, when its cost
+        rose a thousandfold; else False."""
+        cost = history.cost[-1]
+        if len(history.cost) == 1 and self.start <= cost:
+            self.cost, self.epoch = self.start, None  # the untrained network's is the lowest
+            self.params, self._start = self._start, self.params
+        elif cost < self.cost:
+            self.cost, self.epoch = cost, len(history.cost) - 1
             self.params, self._start = self._start, self.params
             return False
-        if not risen(history.cost, self.cost):
+        if not (cost > RISE * self.cost and cost > self.start):
             return False
         for name, value in self.params.items():
             np.copyto(net.params[name], value)
         history.stopped = "diverging"
-        warn_user(rise_message(history, self.epoch), DivergenceWarning)
+        warn_user(rise_message(history, self.start, self.epoch), DivergenceWarning)
         return True

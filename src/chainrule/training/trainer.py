@@ -194,7 +194,7 @@ def _epoch(
     running: metrics.RunningScore,
     epoch: int,
     history: History,
-    interrupt: Interrupt,
+    guards: tuple[Interrupt, Lowest],
 ) -> float | None:
     """One pass over the mini-batches; returns the epoch's cost, the mean of J{t} by examples,
     or None when Ctrl-C stopped it before its last batch (:mod:`chainrule.training.guard`).
@@ -207,6 +207,7 @@ def _epoch(
     the parameters before that step back and resets the optimizer (its state
     may hold part of the step).
     """
+    interrupt, lowest = guards
     total, m = 0.0, 0
     steps.adopt_assigned()  # what the callbacks of the last epoch assigned into net.params
     listed = list(batches)
@@ -217,6 +218,7 @@ def _epoch(
             what = "" if math.isfinite(cost) else f"the cost became {cost}"
             raise TrainingDiverged(epoch, alpha, cost, history, what or "a parameter became inf")
         steps.checkpoint()
+        lowest.first(cost)
         running.add(AL, Y_batch)
         try:
             steps.step(optimizer, alpha)
@@ -324,14 +326,13 @@ def _run_epochs(
     net, m = run.net, run.Y_train.shape[1]
     best = None if run.stopper is None else BestEpoch(run.stopper)
     lowest = Lowest()
+    guards = (interrupt, lowest)
     for epoch, alpha in enumerate(run.alphas, start=1):
         try:
             running = metrics.RunningScore(net.loss, run.Y_train)
             batches = mini_batches(m, run.batch_size, run.rng)
             lowest.begin(net)
-            cost = _epoch(
-                run.steps, batches, run.optimizer, alpha, running, epoch, history, interrupt
-            )
+            cost = _epoch(run.steps, batches, run.optimizer, alpha, running, epoch, history, guards)
             if cost is None:
                 history.stopped = "interrupted"
                 break

@@ -117,15 +117,19 @@ def check_name(kind: str, name: str, known: list[str], option: str) -> str:
         return name
     close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     hint = f"; did you mean {lowered[close[0]]!r}?" if close else ""
-    raise ValueError(f"unknown {kind} {name!r} for {option}{hint}; known: {', '.join(known)}")
+    raise ValueError(f"unknown {kind} {name!r} for {option}{hint} (known: {', '.join(known)})")
 
 
-def check_names(hidden: str, output: str | None, loss: str | None) -> None:
-    """The activation and loss names of the options, with a suggestion for a misspelt one."""
+def check_names(hidden: str | None, output: str | None, loss: str | None) -> None:
+    """The activation and loss names of the options, with a suggestion for a misspelt one
+    (``output`` is ``--activation`` where ``hidden`` is None: plot-pair)."""
     activations = activation_names() + sorted(ACTIVATION_CATALOG.aliases)
-    check_name("activation", hidden, activations, "--hidden")
+    if hidden is not None:
+        check_name("activation", hidden, activations, "--hidden")
     if output is not None:
-        check_name("activation", output, activations, "--output")
+        check_name(
+            "activation", output, activations, "--activation" if hidden is None else "--output"
+        )
     if loss is not None:
         check_name("loss", loss, loss_names() + sorted(LOSS_CATALOG.aliases), "--loss")
 
