@@ -151,7 +151,8 @@ class History:
         if not self.cost:
             return f"History(metric_name={self.metric_name!r}, no epochs)"
         return (
-            f"History({len(self.cost)} epoch{'s' if len(self.cost) != 1 else ''}, cost {self.cost[0]:.4g} → {self.cost[-1]:.4g}, "
+            f"History({len(self.cost)} epoch{'s' if len(self.cost) != 1 else ''}, "
+            f"cost {self.cost[0]:.4g} → {self.cost[-1]:.4g}, "
             f"{self.metric_name} {self.metric[-1]:.4g})"
         )
 
