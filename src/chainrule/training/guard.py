@@ -165,7 +165,8 @@ class Lowest:
     """
 
     def __init__(self) -> None:
-        self.cost, self.epoch = math.inf, None
+        self.cost = math.inf
+        self.epoch: int | None = None  # None: the untrained network's cost is the lowest
         self.start = math.nan
         self.params: dict[str, Array] = {}
         self._start: dict[str, Array] = {}
