@@ -151,7 +151,7 @@ def test_training_diverged_never_leaves_infinite_weights(monkeypatch, reference)
             net.params["W1"] = W1
 
     net = cr.Network([3, 4, 1], hidden="relu", seed=0)
-    with pytest.raises(cr.TrainingDiverged, match="a parameter became inf"):
+    with pytest.raises(cr.TrainingDiverged, match="a callback left a parameter inf"):
         net.fit(X, Y, epochs=10, learning_rate=0.1, callbacks=[poison], verbose=0)
     assert all(np.isfinite(value).all() for value in net.params.values())
 
@@ -198,3 +198,37 @@ def test_a_blow_up_within_the_first_epoch_goes_back_to_the_start():
     assert history.stopped == "diverging" and len(history) == 1
     for name, value in initial.items():
         np.testing.assert_array_equal(net.params[name], value)
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_a_step_that_leaves_an_infinite_weight_with_a_finite_cost_is_divergence(
+    monkeypatch, reference
+):
+    """A step overflows one relu unit's weights to −inf: the unit then outputs 0, so the next
+    batches' costs stay finite and their checkpoints hold the −inf. The parameters fit
+    leaves are the epoch's first (finite), those of a fresh 1-epoch fit."""
+    _paths(monkeypatch, reference)
+    steps_class = FastSteps if not reference else trainer.ReferenceSteps
+    original = steps_class.step
+    calls = []
+
+    def overflowing_step(self, chosen, alpha):
+        original(self, chosen, alpha)
+        calls.append(1)
+        if len(calls) == 5:  # the 2nd batch of epoch 2 (3 batches of 10 an epoch)
+            self.net.params["W1"][0] = -np.inf
+
+    rng = np.random.default_rng(0)
+    X = np.abs(rng.standard_normal((3, 30))) + 0.1
+    Y = (rng.random((1, 30)) > 0.5).astype(float)
+    kwargs = dict(learning_rate=0.1, batch_size=10, seed=0, verbose=0)
+    monkeypatch.setattr(steps_class, "step", overflowing_step)
+    net = cr.Network([3, 4, 1], hidden="relu", seed=0)
+    with pytest.raises(cr.TrainingDiverged, match="a parameter became inf or NaN") as caught:
+        net.fit(X, Y, epochs=10, **kwargs)
+    assert caught.value.epoch == 2
+    monkeypatch.setattr(steps_class, "step", original)
+    expected = cr.Network([3, 4, 1], hidden="relu", seed=0)
+    expected.fit(X, Y, epochs=1, **kwargs)
+    for name, value in expected.params.items():
+        np.testing.assert_allclose(net.params[name], value, rtol=1e-12, err_msg=name)

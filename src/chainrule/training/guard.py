@@ -2,11 +2,12 @@
 
 Divergence, three ways, each ending the run with parameters that are finite:
 
-* the cost of a mini-batch is NaN or ±inf, or the parameters are not finite
-  before a step, or the optimizer's state (momentum's v, RMSprop's and Adam's
-  s) is not finite after an epoch: :class:`TrainingDiverged` (a ValueError),
-  with the parameters of the last step whose cost and parameters were both
-  finite, and the optimizer reset (its state had taken the step that
+* the cost of a mini-batch is NaN or ±inf, or after an epoch the parameters
+  or the optimizer's state (momentum's v, RMSprop's and Adam's s) are not
+  finite: :class:`TrainingDiverged` (a ValueError), with the parameters of the
+  last step whose cost was finite where they are finite (a −inf weight behind
+  a relu can leave the cost finite), else those the epoch began with, and the
+  optimizer reset (its state had taken the step that
   diverged). Adam's s = β₂s + (1 − β₂)dθ² overflows to inf first on huge
   inputs (float32: dθ ≈ 1e20 gives dθ² = inf), after which every update is
   m/(√s + ε) = 0 and the run would stall silently: that is divergence too.
@@ -56,9 +57,10 @@ RISE = 1000.0
 class TrainingDiverged(ValueError):
     """The cost, the parameters or the optimizer's state became NaN or infinite.
 
-    The parameters are those of the last good step (its cost and parameters
-    finite). The optimizer's state (v, s, t) is reset, since it had taken the
-    step that diverged; ``net.epochs_trained`` counts the epochs that completed.
+    The parameters are finite: those of the last step whose cost was finite,
+    or where those are not finite, those the epoch began with. The optimizer's
+    state (v, s, t) is reset, since it had taken the step that diverged;
+    ``net.epochs_trained`` counts the epochs that completed.
 
     ``epoch`` (1-based, within the fit) and ``learning_rate`` say where and
     with what; ``history`` holds the epochs completed before
@@ -72,9 +74,8 @@ class TrainingDiverged(ValueError):
         super().__init__(
             f"training diverged in epoch {epoch}: {became} with learning rate "
             f"{learning_rate:g}. The learning rate is most likely too large; try a smaller one "
-            f"(e.g. {learning_rate / 10:g}). The parameters are those of the last step whose "
-            "cost and parameters were finite, and the optimizer starts afresh (its state had "
-            "taken the step that diverged)."
+            f"(e.g. {learning_rate / 10:g}). The parameters are the last finite ones, and the "
+            "optimizer starts afresh (its state had taken the step that diverged)."
         )
         self.epoch = epoch
         self.learning_rate = learning_rate
@@ -176,14 +177,27 @@ class Lowest:
         if math.isnan(self.start):
             self.start = cost
 
-    def begin(self, net: Model) -> None:
-        """Before an epoch: copy the parameters it starts from."""
+    def begin(self, net: Model, assigned: bool) -> bool:
+        """Before an epoch: copy the parameters it starts from. ``assigned``: callbacks ran
+        since the last epoch's check, so the parameters are checked again; False (and the
+        lowest cost's parameters put back, where there are any) when they are not finite."""
+        if assigned and not all_finite(net.params):
+            for name, value in self.params.items():
+                np.copyto(net.params[name], value)
+            return False
         for name, value in net.params.items():
             kept = self._start.get(name)
             if kept is None or kept.shape != value.shape or kept.dtype != value.dtype:
                 self._start[name] = value.copy()
             else:
                 np.copyto(kept, value)
+        return True
+
+    def restore_start(self, net: Model) -> None:
+        """Put back the parameters the current epoch began with (finite: the epoch before
+        ended with finite parameters, or fit would have stopped)."""
+        for name, value in self._start.items():
+            np.copyto(net.params[name], value)
 
     def rose(self, net: Model, history: History) -> bool:
         """After an epoch: True, with the lowest cost's parameters put back, when its cost

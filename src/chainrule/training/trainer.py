@@ -199,24 +199,23 @@ def _epoch(
     """One pass over the mini-batches; returns the epoch's cost, the mean of J{t} by examples,
     or None when Ctrl-C stopped it before its last batch (:mod:`chainrule.training.guard`).
 
-    The divergence guard: a cost that is not finite, or parameters that are
-    not finite before a step or after the last one, or an optimizer state
-    that is not finite after the last step, restore the parameters of the
-    last step whose cost and parameters were finite and raise
-    :class:`TrainingDiverged`. A KeyboardInterrupt raised inside a step puts
-    the parameters before that step back and resets the optimizer (its state
-    may hold part of the step).
+    The divergence guard: a cost that is not finite, or after the last step
+    parameters or an optimizer state that are not finite, restore the
+    parameters of the last step whose cost was finite (or, where those are not
+    finite themselves, the parameters the epoch began with, which were
+    checked) and raise :class:`TrainingDiverged`. A KeyboardInterrupt raised
+    inside a step puts the parameters before that step back and resets the
+    optimizer (its state may hold part of the step).
     """
     interrupt, lowest = guards
-    total, m = 0.0, 0
+    total, m, cut_short = 0.0, 0, False
     steps.adopt_assigned()  # what the callbacks of the last epoch assigned into net.params
     listed = list(batches)
     for t, columns in enumerate(listed, start=1):
         cost, AL, Y_batch = steps.forward(columns)
-        if not math.isfinite(cost) or not all_finite(steps.net.params):
-            steps.restore()
-            what = "" if math.isfinite(cost) else f"the cost became {cost}"
-            raise TrainingDiverged(epoch, alpha, cost, history, what or "a parameter became inf")
+        if not math.isfinite(cost):
+            _restore_finite(steps, lowest)
+            raise TrainingDiverged(epoch, alpha, cost, history)
         steps.checkpoint()
         lowest.first(cost)
         running.add(AL, Y_batch)
@@ -229,12 +228,20 @@ def _epoch(
         total += cost * AL.shape[1]
         m += AL.shape[1]
         if interrupt.requested and t < len(listed):
-            return None
+            cut_short = True
+            break
     if not all_finite(steps.net.params) or not all_finite(optimizer.state_arrays()):
-        steps.restore()
+        _restore_finite(steps, lowest)
         stalled = f"the {optimizer.name} optimizer's state or a parameter became inf or NaN"
         raise TrainingDiverged(epoch, alpha, math.nan, history, stalled)
-    return total / m
+    return None if cut_short else total / m
+
+
+def _restore_finite(steps: ReferenceSteps | FastSteps, lowest: Lowest) -> None:
+    """The last checkpoint's parameters, or the epoch's first where those are not finite."""
+    steps.restore()
+    if not all_finite(steps.net.params):
+        lowest.restore_start(steps.net)
 
 
 @dataclass
@@ -331,7 +338,9 @@ def _run_epochs(
         try:
             running = metrics.RunningScore(net.loss, run.Y_train)
             batches = mini_batches(m, run.batch_size, run.rng)
-            lowest.begin(net)
+            if not lowest.begin(net, bool(run.callbacks)):
+                poisoned = "a callback left a parameter inf or NaN"
+                raise TrainingDiverged(epoch, alpha, math.nan, history, poisoned)
             cost = _epoch(run.steps, batches, run.optimizer, alpha, running, epoch, history, guards)
             if cost is None:
                 history.stopped = "interrupted"
