@@ -589,3 +589,14 @@ def test_plot_pair_draws_a_pair_whose_generic_route_breaks_and_shades_it(tmp_pat
     assert np.isnan(dZ[z < 0]).all()
     k = np.argmin(np.abs(z - 1.0))
     np.testing.assert_allclose(dZ[k], -(1 / np.tanh(z[k])) * (1 - np.tanh(z[k]) ** 2), rtol=1e-9)
+
+
+def test_ctrl_c_outside_training_exits_130_without_a_traceback(monkeypatch):
+    from chainrule.adapters.cli import options
+
+    def interrupted(name, seed):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(options.catalog_of_datasets, "load", interrupted)
+    result = runner.invoke(app, ["train", "-d", "iris"])
+    assert result.exit_code == 130 and "interrupted (Ctrl-C)" in result.output

@@ -58,7 +58,7 @@ FIT_OPTION_NAMES = {
 
 def user_errors(command: Command) -> Command:
     """Turn ValueError, TypeError and OSError (a file that cannot be read or written)
-    into one line on stderr and exit 1."""
+    into one line on stderr and exit 1, and Ctrl-C outside training into exit 130."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -67,6 +67,10 @@ def user_errors(command: Command) -> Command:
         except (ValueError, TypeError, OSError) as error:
             typer.echo(f"error: {error_line(error)}", err=True)
             raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            # Outside training (which stops cleanly itself): nothing was trained to save.
+            typer.echo("interrupted (Ctrl-C)", err=True)
+            raise typer.Exit(130) from None
 
     return run  # type: ignore[return-value]
 
