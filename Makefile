@@ -23,7 +23,7 @@ $(TESTENV): pyproject.toml | $(BIN)/python
 	touch $(RUNTIME) $(TESTENV)
 
 demo: $(RUNTIME)
-	$(BIN)/chainrule
+	$(BIN)/chainrule demo
 
 test: $(TESTENV)
 	$(BIN)/python -m pytest -q -n 2

@@ -106,8 +106,13 @@ def test_train_save_evaluate_predict_and_the_learning_curve(tmp_path):
     csv = tmp_path / "x.csv"
     np.savetxt(csv, data.X_test.T, delimiter=",")
     predicted = _run("predict", str(model), "--input", str(csv))
-    labels = [int(line) for line in predicted.output.split()]
-    assert labels == cr.load(model).predict(data.X_test)[0].tolist()
+    labels = predicted.output.split()
+    expected = cr.load(model).predict(data.X_test)[0].tolist()
+    assert labels == [data.class_names[k] for k in expected]  # the classes by name
+    probabilities = _run("predict", str(model), "--input", str(csv), "--proba").output.split()
+    A = np.array([[float(v) for v in row.split(",")] for row in probabilities]).T
+    np.testing.assert_allclose(A, cr.load(model).forward(data.X_test)[0], rtol=1e-9)
+    np.testing.assert_allclose(A.sum(axis=0), 1.0)
 
     # --raw: the test rows as scikit-learn splits the raw iris features, standardized by
     # the command with the recorded split's statistics.
@@ -119,7 +124,7 @@ def test_train_save_evaluate_predict_and_the_learning_curve(tmp_path):
     np.testing.assert_allclose(standardized, data.X_test, atol=1e-12)
     np.savetxt(csv, X_raw, delimiter=",")
     from_raw = _run("predict", str(model), "--input", str(csv), "--raw")
-    assert [int(line) for line in from_raw.output.split()] == labels
+    assert from_raw.output.split() == labels
 
 
 def test_predict_raw_needs_a_model_that_records_its_data(tmp_path):
@@ -154,12 +159,13 @@ def test_gradcheck_and_datasets_commands():
         (["train", "--output", "relu", "--loss", "bce"], "output relu with loss bce"),
         (["train", "--dropout", "1.5"], "--dropout is the probability"),
         (
-            ["train", "-d", "diabetes", "--optimizer", "sgd", "--lr", "1e6", "--batch-size", "0"],
+            ["train", "-d", "diabetes", "--optimizer", "sgd", "--lr", "1e6", "--batch-size", "8"],
             "training diverged in epoch",
         ),
         (["evaluate", "absent.npz"], "no model file at absent.npz"),
         (["train", "--save", "no/such/dir/m.npz"], "cannot write no/such/dir/m.npz"),
-        (["plot-pair", "--activation", "tanh", "--loss", "bce"], "bce needs a in"),
+        (["plot-pair", "--y", "2"], "--y 2 is not a label of bce: 0/1 classes"),
+        (["plot-pair", "--activation", "sigmod"], "did you mean 'sigmoid'?"),
         (["train", "--dtype", "float16"], "--dtype must be float32 or float64"),
         (["derive", "-l", "nope"], "unknown loss 'nope'"),
         (["derive", "-f", "html"], "--format must be text, latex or markdown, got 'html'"),
@@ -380,3 +386,217 @@ def test_evaluate_warns_when_the_file_records_no_data(tmp_path):
     data = cr.datasets.load("iris", seed=3)
     accuracy = float(np.mean(net.predict(data.X_test)[0] == data.Y_test.argmax(axis=0)))
     assert _test_score(result.output) == pytest.approx(accuracy, abs=5e-5)
+
+
+# --- issue 14: nothing lost, nothing hangs -------------------------------------------------
+
+
+def test_ctrl_c_saves_the_model_and_the_curve_and_exits_130(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    source = str(Path(cr.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    model, curve = tmp_path / "m.npz", tmp_path / "c.png"
+    command = [sys.executable, "-m", "chainrule", "train", "--save", str(model)]
+    command += ["--plot", str(curve), "--epochs", "100000"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as child:
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().startswith("breast_cancer: network")
+            time.sleep(1.5)
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=120)
+        finally:
+            child.kill()
+    assert child.returncode == 130, err
+    assert "interrupted (Ctrl-C)" in err
+    assert f"model saved to {model}" in out and f"learning curve written to {curve}" in out
+    assert curve.read_bytes().startswith(PNG)
+    net = read_model(model).network
+    assert all(np.isfinite(value).all() for value in net.params.values())
+
+
+def test_a_rising_cost_saves_the_last_good_model_and_the_curve(tmp_path):
+    model, curve = tmp_path / "m.npz", tmp_path / "c.png"
+    args = ["train", "-d", "diabetes", "--optimizer", "sgd", "--lr", "100", "--batch-size", "0"]
+    result = _run(*args, "--save", str(model), "--plot", str(curve), code=1)
+    assert "more than 1000 times" in result.output and "smaller one" in result.output
+    last_good = tmp_path / "m-last-good.npz"
+    assert f"last good model saved to {last_good}" in result.output
+    assert not model.exists() and curve.read_bytes().startswith(PNG)
+    net = read_model(last_good).network
+    data = datasets.load("diabetes", seed=0)
+    assert np.isfinite(net.cost(data.X_train, data.Y_train))
+    # scientific notation, never a row of digits
+    assert re.search(r"cost \d\.\d+e\+\d\d", result.output), result.output
+
+
+def test_a_diverged_run_saves_the_last_good_model(tmp_path):
+    model = tmp_path / "m.npz"
+    args = ["train", "-d", "diabetes", "--optimizer", "sgd", "--lr", "1e6", "--batch-size", "8"]
+    result = _run(*args, "--save", str(model), code=1)
+    assert "error: training diverged" in result.output
+    net = read_model(tmp_path / "m-last-good.npz").network
+    assert all(np.isfinite(value).all() for value in net.params.values())
+
+
+def test_outputs_are_not_overwritten_without_force(tmp_path):
+    model = tmp_path / "m.npz"
+    model.write_bytes(b"precious")
+    args = ["train", "-d", "iris", "--epochs", "1", "--save", str(model)]
+    result = _run(*args, code=1)
+    assert "exists; pass --force to overwrite it" in result.output
+    assert model.read_bytes() == b"precious"
+    _run(*args, "--force")
+    assert read_model(model).network.layer_dims[0] == 4
+    table = tmp_path / "p.csv"
+    table.write_text("keep me\n")
+    predict = ["predict", str(model), "-i", str(tmp_path / "x.csv"), "--output", str(table)]
+    assert "exists; pass --force" in _run(*predict, code=1).output
+
+
+def test_save_with_another_suffix_warns_that_the_file_is_an_npz(tmp_path):
+    result = _run("train", "-d", "iris", "--epochs", "1", "--save", str(tmp_path / "m.pkl"))
+    assert "will be an .npz archive" in result.output
+    assert read_model(tmp_path / "m.pkl").network.layer_dims[0] == 4
+
+
+@pytest.mark.parametrize(("layers", "dims"), [("16,8", [4, 16, 8, 3]), ("16 8", [4, 16, 8, 3])])
+def test_layers_take_commas_or_spaces(tmp_path, layers, dims):
+    _run("train", "-d", "iris", "--epochs", "1", "--layers", layers, "--save", str(tmp_path / "m"))
+    assert read_model(tmp_path / "m").network.layer_dims == dims
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--layers", "16,,8"], 'like 16,8 or "16 8"'),
+        (["--layers", "16;8"], 'like 16,8 or "16 8"'),
+        (["--layers", "1000000000"], "parameters"),
+        (["-d", "irsi"], "did you mean 'iris'?"),
+        (["--hidden", "rleu"], "did you mean 'relu'?"),
+        (["--loss", "bec"], "did you mean 'bce'?"),
+        (["--optimizer", "adma"], "did you mean 'adam'?"),
+        (["-d", "diabetes", "--loss", "bce"], "diabetes is a regression task"),
+        (["-d", "diabetes", "--output", "softmax"], "use --output identity --loss mse"),
+        (["--validation", "1"], "--validation is the share"),
+    ],
+)
+def test_train_mistakes_are_one_line_with_the_way_out(args, message):
+    result = runner.invoke(app, ["train", "--epochs", "1", *args])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], lines
+
+
+def test_the_dataset_name_takes_any_case_and_one_epoch_is_singular():
+    result = _run("train", "-d", "Iris", "--epochs", "1")
+    assert "1 epoch," in result.output and "1 epochs" not in result.output
+
+
+def test_the_bar_scores_a_validation_share_and_the_test_split_once(monkeypatch):
+    from chainrule.adapters.cli import train as train_module
+
+    seen = []
+    real_fit = train_module.fit
+
+    def spy(net, X, Y, options):
+        seen.append((X.shape[1], options.validation))
+        return real_fit(net, X, Y, options)
+
+    monkeypatch.setattr(train_module, "fit", spy)
+    result = _run("train", "-d", "iris", "--epochs", "2", "--seed", "0")
+    data = datasets.load("iris", seed=0)
+    assert seen == [(data.X_train.shape[1], 0.1)]  # a fraction of the training split
+    assert result.output.count("test accuracy") == 1
+    assert "val cost" in result.output
+    no_validation = _run("train", "-d", "iris", "--epochs", "2", "--validation", "0")
+    assert "val cost" not in no_validation.output
+
+
+def test_version_help_and_demo():
+    assert _run("--version").output.strip() == cr.__version__
+    assert "Usage" in _run("-h").output
+    plain = _run()
+    assert (
+        "Usage" in plain.output and "demo" in plain.output and "Gradient check" not in plain.output
+    )
+    for command in ["train", "gradcheck", "predict", "evaluate", "plot-pair", "derive", "demo"]:
+        text = _run(command, "-h").output
+        assert "``" not in text and ":func:" not in text and ":class:" not in text, command
+
+
+def test_gradcheck_says_how_many_examples_it_used():
+    result = _run("gradcheck", "-d", "iris", "--examples", "1000000000")
+    data = datasets.load("iris", seed=0)
+    assert (
+        f"on {data.X_train.shape[1]} examples of iris (all of its training split" in result.output
+    )
+    assert "1,000,000,000 asked" in result.output
+    assert "on 1 example of iris" in _run("gradcheck", "-d", "iris", "--examples", "1").output
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+@pytest.mark.parametrize("header", [False, True])
+def test_predict_reads_csvs_with_any_separator_and_an_optional_header(tmp_path, separator, header):
+    data = datasets.load("iris", seed=0)
+    model = tmp_path / "m.npz"
+    _run("train", "-d", "iris", "--epochs", "1", "--save", str(model))
+    csv = tmp_path / "x.csv"
+    names = separator.join(f"feature {k}" for k in range(4))
+    np.savetxt(csv, data.X_test.T, delimiter=separator, header=names if header else "", comments="")
+    rows = _run("predict", str(model), "-i", str(csv)).output.split()
+    assert len(rows) == data.X_test.shape[1]
+
+
+def test_a_nan_in_a_csv_is_reported_at_the_files_row_and_column(tmp_path):
+    model = tmp_path / "m.npz"
+    cr.save(cr.Network([3, 2], output="softmax", loss="cce"), model)
+    csv = tmp_path / "x.csv"
+    csv.write_text("a;b;c\n1;2;3\n4;5;6\n7;nan;9\n")
+    result = _run("predict", str(model), "-i", str(csv), code=1)
+    assert "row 4, column 2 is nan" in result.output
+    csv.write_text("1,2\n")
+    assert "takes 3 features and" in _run("predict", str(model), "-i", str(csv), code=1).output
+    csv.write_text("1\n")
+    assert "has 1 column (one" in _run("predict", str(model), "-i", str(csv), code=1).output
+
+
+def test_plot_pair_draws_a_pair_whose_generic_route_breaks_and_shades_it(tmp_path, monkeypatch):
+    from chainrule.tools import plots
+
+    drawn = {}
+    real = plots._generic_where_defined
+
+    def spy(Z, Y, g, L):
+        drawn["dZ"] = real(Z, Y, g, L)
+        drawn["z"] = Z[0]
+        return drawn["dZ"]
+
+    monkeypatch.setattr(plots, "_generic_where_defined", spy)
+    out = tmp_path / "p.png"
+    result = _run("plot-pair", "--activation", "tanh", "--loss", "bce", "--out", str(out))
+    assert "written" in result.output and out.read_bytes().startswith(PNG)
+    z, dZ = drawn["z"], drawn["dZ"]
+    # tanh(z) ≤ 0 for z ≤ 0 is outside bce's (0, 1): undefined there, shaded; defined at z = 1,
+    # where dZ = −(1/a)·(1 − a²) with a = tanh(z), y = 1.
+    assert np.isnan(dZ[z < 0]).all()
+    k = np.argmin(np.abs(z - 1.0))
+    np.testing.assert_allclose(dZ[k], -(1 / np.tanh(z[k])) * (1 - np.tanh(z[k]) ** 2), rtol=1e-9)
+
+
+def test_ctrl_c_outside_training_exits_130_without_a_traceback(monkeypatch):
+    from chainrule.adapters.cli import options
+
+    def interrupted(name, seed):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(options.catalog_of_datasets, "load", interrupted)
+    result = runner.invoke(app, ["train", "-d", "iris"])
+    assert result.exit_code == 130 and "interrupted (Ctrl-C)" in result.output

@@ -1,4 +1,4 @@
-"""The `chainrule` command with no arguments: the breast-cancer main job of `make demo`."""
+"""`chainrule demo`: the breast-cancer main job of `make demo`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from chainrule.adapters import cli
 
 
 def test_main_job_prints_the_formulas_the_check_and_reaches_95_percent() -> None:
-    result = CliRunner().invoke(cli.app, [])
+    result = CliRunner().invoke(cli.app, ["demo"])
     assert result.exit_code == 0, result.output
     out = result.output
 
@@ -56,7 +56,7 @@ def test_python_dash_m_chainrule_runs_the_main_job() -> None:
     source = str(Path(cr.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run(
-        [sys.executable, "-m", "chainrule"],
+        [sys.executable, "-m", "chainrule", "demo"],
         capture_output=True,
         text=True,
         env=env,

@@ -120,7 +120,7 @@ def test_a_huge_learning_rate_stops_with_the_divergence_error_and_finite_paramet
         match=r"diverged in epoch \d+.*learning rate 1e\+06"
         r".*most likely too large",
     ) as caught:
-        net.fit(X, Y, epochs=100, learning_rate=1e6, verbose=0)
+        net.fit(X, Y, epochs=100, learning_rate=1e6, batch_size=10, verbose=0)
     assert isinstance(caught.value, ValueError)
     assert all(np.isfinite(p).all() for p in net.params.values())
     assert math.isfinite(net.cost(X, Y))
@@ -255,7 +255,7 @@ def test_after_divergence_the_optimizer_starts_afresh():
     Y = X[:2] * 3.0 + 1.0
     net = cr.Network([5, 8, 2], hidden="relu", output="identity", loss="mse", seed=0)
     with pytest.raises(cr.TrainingDiverged, match="the optimizer starts afresh"):
-        net.fit(X, Y, epochs=100, learning_rate=3.0, optimizer="momentum", verbose=0)
+        net.fit(X, Y, 100, 30.0, optimizer="momentum", batch_size=10, verbose=0)
     # Its velocity had taken the step that diverged, which the parameters have not.
     assert net.optimizer.t == 0 and net.optimizer.state == {}
 

@@ -11,12 +11,14 @@ by catalog name or formula text, never as code.
 from __future__ import annotations
 
 import copy
+import warnings
 from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -42,6 +44,22 @@ from chainrule.training.trainer import fit as train
 #: MLP defaults).
 VALIDATION_FRACTION = 0.1
 PATIENCE = 10
+
+#: A fit has settled when none of its last PATIENCE epochs lowered the cost by more than
+#: this below the lowest before them (scikit-learn MLP's tol and n_iter_no_change).
+TOL = 1e-4
+
+
+def settled(costs: Sequence[float]) -> bool:
+    """True when the last PATIENCE epochs improved on the lowest cost before them by at
+    most TOL: MLPClassifier's test of convergence, on the epochs' training costs.
+
+    >>> settled([1.0] * 11), settled([1.0 - 0.01 * k for k in range(20)])
+    (True, False)
+    """
+    if len(costs) <= PATIENCE:
+        return False
+    return min(costs[-PATIENCE:]) > min(costs[:-PATIENCE]) - TOL
 
 
 class NetworkEstimator(BaseEstimator, metaclass=ABCMeta):
@@ -137,6 +155,14 @@ class NetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         network = self._build_network(X_rows.shape[1], targets.Y.shape[0], targets.task, dtype)
         epochs = 1 if incremental else self.epochs
         costs = self._train(network, X_rows, targets.Y, weights, epochs, targets.stratify)
+        if not incremental and len(costs) == epochs and not settled(costs):
+            warnings.warn(
+                f"{type(self).__name__}: the cost had not settled after {epochs} epochs "
+                f"(it still fell by more than {TOL:g} within the last {PATIENCE}); raise "
+                "epochs or the learning_rate, or standardize the inputs",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         self.__dict__.update(targets.fitted)
         self.network_, self.loss_curve_, self.n_iter_ = network, costs, len(costs)
         return self

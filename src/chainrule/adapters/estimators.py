@@ -34,7 +34,10 @@ the decision threshold is the midpoint of the two codes, which is where bce
 (0.5) and hinge (0) put it and what a regression loss on the codes implies.
 
 Sample weights give the weighted cost J = Σᵢ wᵢ·Lᵢ / Σᵢ wᵢ on each mini-batch
-(the L2 term is unchanged); see :class:`chainrule.training.options.FitOptions`.
+and the L2 term (λ/2Σw)·Σ‖W[l]‖², so that on one full batch (``batch_size=None``)
+an integer weight is a repeated row; see :class:`chainrule.training.options.FitOptions`.
+A fit that ends before its cost settles warns with scikit-learn's ConvergenceWarning
+(:func:`chainrule.adapters.estimator_base.settled`), as MLPClassifier does.
 
 The shared hyperparameters and training are in
 :mod:`chainrule.adapters.estimator_base`; the checks of the data and the

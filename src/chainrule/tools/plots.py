@@ -21,7 +21,11 @@ from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
-from chainrule.functions.pairs import NumericalWarning, output_route
+from chainrule.functions.pairs import (
+    NumericalWarning,
+    generic_output_delta,
+    output_route,
+)
 from chainrule.tools.output import output_delta
 from chainrule.training.figures import new_figure, picture_format, save
 
@@ -96,6 +100,19 @@ def _pair_inputs(
     return z[None, :], np.full((1, z.size), y)
 
 
+def _generic_where_defined(
+    Z: NDArray[np.float64], Y: NDArray[np.float64], g: Activation, L: Loss
+) -> NDArray[np.float64]:
+    """The generic route's dZ[L] (first unit), NaN where A[L] leaves the loss's domain
+    (tanh's −1 < a ≤ 0 under bce): the picture shades it instead of refusing the pair."""
+    A = g.forward(Z)
+    low, high = L.domain
+    outside = ((A < low) | (A > high)).any(axis=0)
+    inside = np.clip(A, low, high)  # at a bound the generic route's 1/a gives inf: shaded too
+    dZ = generic_output_delta(Z, inside, Y, g, L)[1][0]
+    return np.where(outside, np.nan, dZ)
+
+
 def output_layer(
     activation: str | Activation,
     loss: str | Loss,
@@ -122,7 +139,7 @@ def output_layer(
     with warnings.catch_warnings(), np.errstate(over="ignore"):
         # The generic route's overflow (and exp's, far out) is what this picture shows.
         warnings.simplefilter("ignore", NumericalWarning)
-        generic = output_delta(Z, Y, g, L, fused=False)[0]
+        generic = _generic_where_defined(Z, Y, g, L)
         fused = output_delta(Z, Y, g, L, fused=None)[0] if natural else None
     broken = ~np.isfinite(generic)
     figure, axes = new_figure(2 if natural else 1, 1, (8, 7 if natural else 4.5))

@@ -5,14 +5,16 @@
 
 from chainrule.training import optimizers, schedules
 from chainrule.training.callbacks import Callback, EarlyStopping
+from chainrule.training.guard import DivergenceWarning, TrainingDiverged
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer, optimizer
 from chainrule.training.options import FitOptions
 from chainrule.training.schedules import Schedule, schedule
-from chainrule.training.trainer import TrainingDiverged, evaluate, fit
+from chainrule.training.trainer import evaluate, fit
 
 __all__ = [
     "Callback",
+    "DivergenceWarning",
     "EarlyStopping",
     "FitOptions",
     "History",

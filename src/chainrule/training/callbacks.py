@@ -7,9 +7,13 @@ training after that epoch.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from chainrule.base.checks import check_integer, is_integer
 
@@ -75,3 +79,31 @@ def as_early_stopping(early_stopping: int | EarlyStopping | None) -> EarlyStoppi
             f"got {type(early_stopping).__name__}"
         )
     return EarlyStopping(patience=early_stopping)
+
+
+class BestEpoch:
+    """Early stopping's bookkeeping: the lowest monitored cost so far and its parameters."""
+
+    def __init__(self, stopper: EarlyStopping) -> None:
+        self.stopper = stopper
+        self.cost = math.inf
+        self.params: dict[str, NDArray[Any]] | None = None
+
+    def should_stop(self, epoch: int, monitored: float, net: Model, history: History) -> bool:
+        """After epoch ``epoch`` (0-based): keep its parameters when ``monitored`` improves
+        on the best by more than min_delta, else stop once patience epochs have passed."""
+        if self.params is None or monitored < self.cost - self.stopper.min_delta:
+            self.cost = monitored
+            self.params = {name: value.copy() for name, value in net.params.items()}
+            history.best_epoch = epoch
+            return False
+        if history.best_epoch is not None and epoch - history.best_epoch >= self.stopper.patience:
+            history.stopped = "early"
+            return True
+        return False
+
+    def restore(self, net: Model) -> None:
+        """Put the best epoch's parameters back into the network's arrays (restore_best)."""
+        if self.stopper.restore_best and self.params is not None:
+            for name, value in self.params.items():
+                np.copyto(net.params[name], value)

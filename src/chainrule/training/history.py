@@ -9,6 +9,30 @@ from typing import TYPE_CHECKING
 
 from chainrule.base.display import html_table, text_table
 
+#: Why a fit ended before its last epoch (``History.stopped``), in words.
+STOPPED = {
+    "early": "stopped early",
+    "interrupted": "interrupted (Ctrl-C)",
+    "diverging": "stopped: the cost rose a thousandfold",
+    "diverged": "stopped: diverged",
+}
+
+
+def number(value: float, digits: int = 5) -> str:
+    """``value`` with ``digits`` significant digits, in scientific notation from 10^digits
+    and below 1e-4, so that a huge cost never prints as a row of digits.
+
+    >>> number(0.123456), number(2.3e16), number(-3.7e12, 4), number(float("inf"))
+    ('0.12346', '2.3e+16', '-3.7e+12', 'inf')
+    """
+    return f"{value:.{digits}g}"
+
+
+def metric_text(value: float) -> str:
+    """A metric (accuracy or R²) with 4 decimals, scientific when it is huge (R² −3.7e12)."""
+    return f"{value:.4f}" if abs(value) < 1e6 else f"{value:.4g}"
+
+
 if TYPE_CHECKING:
     from chainrule.training.picture import Picture
 
@@ -26,6 +50,12 @@ class History:
     ``"r2"``. Indexing, ``len`` and iteration give the costs, so
     ``history[-1]`` is the last epoch's cost.
 
+    ``stopped`` says why the fit ended before its last epoch, or is None:
+    ``"early"`` (early stopping; ``stopped_early`` is then True),
+    ``"interrupted"`` (Ctrl-C: fit returned after the batch it was on),
+    ``"diverging"`` (the cost rose a thousandfold: a DivergenceWarning) or
+    ``"diverged"`` (set on the History that TrainingDiverged carries).
+
     ``print(history)`` shows a short summary (first, best and last value of
     each record), however many epochs; a notebook shows it as a table, and
     :meth:`plot` draws every epoch.
@@ -38,7 +68,12 @@ class History:
     val_metric: list[float] = field(default_factory=list)
     learning_rate: list[float] = field(default_factory=list)
     best_epoch: int | None = None
-    stopped_early: bool = False
+    stopped: str | None = None
+
+    @property
+    def stopped_early(self) -> bool:
+        """True when early stopping ended the fit (``stopped == "early"``)."""
+        return self.stopped == "early"
 
     def __getitem__(self, index: int) -> float:
         return self.cost[index]
@@ -59,11 +94,14 @@ class History:
         """The last epoch's cost and metric, training and validation, in one line."""
         if not self.cost:
             return "no epochs"
-        parts = [f"cost {self.cost[-1]:.5g}", f"{self.metric_name} {self.metric[-1]:.4f}"]
+        parts = [
+            f"cost {number(self.cost[-1])}",
+            f"{self.metric_name} {metric_text(self.metric[-1])}",
+        ]
         if self.val_cost:
             parts += [
-                f"val cost {self.val_cost[-1]:.5g}",
-                f"val {self.metric_name} {self.val_metric[-1]:.4f}",
+                f"val cost {number(self.val_cost[-1])}",
+                f"val {self.metric_name} {metric_text(self.val_metric[-1])}",
             ]
         return ", ".join(parts)
 
@@ -103,8 +141,8 @@ class History:
             line += f", α {self.learning_rate[0]:.3g} → {self.learning_rate[-1]:.3g}"
         elif self.learning_rate:
             line += f", α = {self.learning_rate[0]:.3g}"
-        if self.stopped_early:
-            line += ", stopped early"
+        if self.stopped is not None:
+            line += f", {STOPPED.get(self.stopped, self.stopped)}"
         if self.best_epoch is not None:
             line += f", parameters of epoch {self.best_epoch + 1} kept as the best"
         return line
@@ -113,7 +151,8 @@ class History:
         if not self.cost:
             return f"History(metric_name={self.metric_name!r}, no epochs)"
         return (
-            f"History({len(self.cost)} epochs, cost {self.cost[0]:.4g} → {self.cost[-1]:.4g}, "
+            f"History({len(self.cost)} epoch{'s' if len(self.cost) != 1 else ''}, "
+            f"cost {self.cost[0]:.4g} → {self.cost[-1]:.4g}, "
             f"{self.metric_name} {self.metric[-1]:.4g})"
         )
 

@@ -73,8 +73,10 @@ class FitOptions:
         wᵢ ≥ 0 per example: the data cost becomes Σᵢ wᵢ·Lᵢ / Σᵢ wᵢ. Each
         example's loss and dZ[L] column are scaled by wᵢ·m/Σw (over the
         training examples), so a full batch gives exactly that cost and its
-        gradient, and a mini-batch an unbiased estimate of them; the L2 term
-        is unchanged.
+        gradient, and a mini-batch an unbiased estimate of them. λ is scaled
+        by m/Σw, so that the L2 term is (λ/2Σw)·Σ‖W[l]‖²: in one full batch
+        an integer weight then equals repeating the example, L2 included (as
+        in scikit-learn's MLP, whose L2 term is divided by Σw).
 
     Invariant: :meth:`checked` is where every option that does not depend on
     the network or the data is validated; the trainer checks the rest

@@ -28,10 +28,18 @@ from numpy.typing import ArrayLike, NDArray
 from chainrule.base.checks import as_float_matrix
 from chainrule.training import metrics
 from chainrule.training.batches import mini_batches
-from chainrule.training.callbacks import Callback, EarlyStopping, as_early_stopping
+from chainrule.training.callbacks import BestEpoch, Callback, EarlyStopping, as_early_stopping
 from chainrule.training.fast import FastSteps
 from chainrule.training.fast import supports as fast_path_supports
 from chainrule.training.flat import FlatLayout
+from chainrule.training.guard import (
+    DivergenceWarning,
+    Interrupt,
+    Lowest,
+    TrainingDiverged,
+    all_finite,
+    interrupt_guard,
+)
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.optimizers import optimizer as lookup_optimizer
@@ -45,28 +53,7 @@ if TYPE_CHECKING:
 
 Array = NDArray[np.floating[Any]]
 
-
-class TrainingDiverged(ValueError):
-    """The cost became NaN or infinite; the parameters are those of the last good step.
-
-    The optimizer's state (v, s, t) is reset, since it had taken the step that
-    diverged; ``net.epochs_trained`` counts the epochs that completed.
-
-    ``epoch`` (1-based, within the fit) and ``learning_rate`` say where and
-    with what; ``history`` holds the epochs completed before.
-    """
-
-    def __init__(self, epoch: int, learning_rate: float, cost: float, history: History) -> None:
-        super().__init__(
-            f"training diverged in epoch {epoch}: the cost became {cost} with learning rate "
-            f"{learning_rate:g}. The learning rate is most likely too large; try a smaller one "
-            f"(e.g. {learning_rate / 10:g}). The parameters are those of the last step whose "
-            "cost was finite, and the optimizer starts afresh (its state had taken the step "
-            "that diverged)."
-        )
-        self.epoch = epoch
-        self.learning_rate = learning_rate
-        self.history = history
+__all__ = ["DivergenceWarning", "TrainingDiverged", "evaluate", "fit"]
 
 
 def evaluate(net: Model, X: ArrayLike, Y: ArrayLike) -> tuple[float, float]:
@@ -207,29 +194,54 @@ def _epoch(
     running: metrics.RunningScore,
     epoch: int,
     history: History,
-) -> float:
-    """One pass over the mini-batches; returns the epoch's cost, the mean of J{t} by examples.
+    guards: tuple[Interrupt, Lowest],
+) -> float | None:
+    """One pass over the mini-batches; returns the epoch's cost, the mean of J{t} by examples,
+    or None when Ctrl-C stopped it before its last batch (:mod:`chainrule.training.guard`).
 
-    The divergence guard: a cost that is not finite, or parameters that are
-    not finite after the last step, restore the parameters of the last step
-    whose cost was finite and raise :class:`TrainingDiverged`.
+    The divergence guard: a cost that is not finite, or after the last step
+    parameters or an optimizer state that are not finite, restore the
+    parameters of the last step whose cost was finite (or, where those are not
+    finite themselves, the parameters the epoch began with, which were
+    checked) and raise :class:`TrainingDiverged`. A KeyboardInterrupt raised
+    inside a step puts the parameters before that step back and resets the
+    optimizer (its state may hold part of the step).
     """
-    total, m = 0.0, 0
+    interrupt, lowest = guards
+    total, m, cut_short = 0.0, 0, False
     steps.adopt_assigned()  # what the callbacks of the last epoch assigned into net.params
-    for columns in batches:
+    listed = list(batches)
+    for t, columns in enumerate(listed, start=1):
         cost, AL, Y_batch = steps.forward(columns)
         if not math.isfinite(cost):
-            steps.restore()
+            _restore_finite(steps, lowest)
             raise TrainingDiverged(epoch, alpha, cost, history)
         steps.checkpoint()
+        lowest.first(cost)
         running.add(AL, Y_batch)
-        steps.step(optimizer, alpha)
+        try:
+            steps.step(optimizer, alpha)
+        except KeyboardInterrupt:
+            steps.restore()
+            optimizer.reset()
+            raise
         total += cost * AL.shape[1]
         m += AL.shape[1]
-    if not all(np.isfinite(value).all() for value in steps.net.params.values()):
-        steps.restore()
-        raise TrainingDiverged(epoch, alpha, math.nan, history)
-    return total / m
+        if interrupt.requested and t < len(listed):
+            cut_short = True
+            break
+    if not all_finite(steps.net.params) or not all_finite(optimizer.state_arrays()):
+        _restore_finite(steps, lowest)
+        stalled = f"the {optimizer.name} optimizer's state or a parameter became inf or NaN"
+        raise TrainingDiverged(epoch, alpha, math.nan, history, stalled)
+    return None if cut_short else total / m
+
+
+def _restore_finite(steps: ReferenceSteps | FastSteps, lowest: Lowest) -> None:
+    """The last checkpoint's parameters, or the epoch's first where those are not finite."""
+    steps.restore()
+    if not all_finite(steps.net.params):
+        lowest.restore_start(steps.net)
 
 
 @dataclass
@@ -265,16 +277,18 @@ def _prepare(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> _Ru
     X_train, Y_train, train_weights, val = _split_validation(
         net, X_arr, Y_arr, options.validation, weights
     )
-    # wᵢ·m/Σw: a full batch's cost is then Σ wᵢ·Lᵢ / Σ wᵢ exactly.
-    scale = None
+    # wᵢ·m/Σw: a full batch's cost is then Σ wᵢ·Lᵢ / Σ wᵢ exactly, and λ·m/Σw makes the
+    # L2 term (λ/2Σw)·Σ‖W‖²: integer weights are repeated examples, L2 included.
+    scale, l2 = None, options.l2
     if train_weights is not None:
         scale = train_weights * (train_weights.size / train_weights.sum())
+        l2 = l2 * (train_weights.size / train_weights.sum())
     # The fast path's flat layout; making it checks that the parameters share a dtype.
     layout = FlatLayout.of(net.params) if scale is None and fast_path_supports(net, keep) else None
     # Every argument is valid: from here on the network's training state changes.
     net.rng, net.optimizer = rng, chosen
     steps: ReferenceSteps | FastSteps = (
-        ReferenceSteps(net, X_train, Y_train, options.l2, keep, rng, scale)
+        ReferenceSteps(net, X_train, Y_train, l2, keep, rng, scale)
         if layout is None
         else FastSteps(net, X_train, Y_train, options.l2, layout, options.batch_size)
     )
@@ -293,63 +307,59 @@ def _prepare(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> _Ru
     )
 
 
-class _BestEpoch:
-    """Early stopping's bookkeeping: the lowest monitored cost so far and its parameters."""
-
-    def __init__(self, stopper: EarlyStopping) -> None:
-        self.stopper = stopper
-        self.cost = math.inf
-        self.params: dict[str, Array] | None = None
-
-    def should_stop(self, epoch: int, monitored: float, net: Model, history: History) -> bool:
-        """After epoch ``epoch`` (0-based): keep its parameters when ``monitored`` improves
-        on the best by more than min_delta, else stop once patience epochs have passed."""
-        if self.params is None or monitored < self.cost - self.stopper.min_delta:
-            self.cost = monitored
-            self.params = {name: value.copy() for name, value in net.params.items()}
-            history.best_epoch = epoch
-            return False
-        if history.best_epoch is not None and epoch - history.best_epoch >= self.stopper.patience:
-            history.stopped_early = True
-            return True
-        return False
-
-    def restore(self, net: Model) -> None:
-        """Put the best epoch's parameters back into the network's arrays (restore_best)."""
-        if self.stopper.restore_best and self.params is not None:
-            for name, value in self.params.items():
-                np.copyto(net.params[name], value)
-
-
 def _record(run: _Run, history: History, cost: float, metric: float, alpha: float) -> float:
-    """Append the epoch to ``history``; return the monitored cost (validation, else training)."""
+    """Append the epoch to ``history``; return the monitored cost (validation, else training).
+
+    The validation data is scored before anything is appended, so that an
+    interruption leaves every record with the same length.
+    """
+    scored = None if run.validation is None else _evaluate(run.net, *run.validation)
     history.cost.append(cost)
     history.metric.append(metric)
     history.learning_rate.append(alpha)
-    if run.validation is None:
+    if scored is None:
         return cost
-    val_cost, val_metric = _evaluate(run.net, *run.validation)
-    history.val_cost.append(val_cost)
-    history.val_metric.append(val_metric)
-    return val_cost
+    history.val_cost.append(scored[0])
+    history.val_metric.append(scored[1])
+    return scored[0]
 
 
-def _run_epochs(run: _Run, history: History, advance: Advance | None) -> _BestEpoch | None:
+def _run_epochs(
+    run: _Run, history: History, advance: Advance | None, interrupt: Interrupt
+) -> BestEpoch | None:
     """The epoch loop: train, record, report, call back, stop early; the best epoch's
-    bookkeeping when early stopping is on."""
+    bookkeeping when early stopping is on. Ctrl-C ends it with ``history.stopped``
+    set to ``"interrupted"``; the epoch it cut short is not recorded."""
     net, m = run.net, run.Y_train.shape[1]
-    best = None if run.stopper is None else _BestEpoch(run.stopper)
+    best = None if run.stopper is None else BestEpoch(run.stopper)
+    lowest = Lowest()
+    guards = (interrupt, lowest)
     for epoch, alpha in enumerate(run.alphas, start=1):
-        running = metrics.RunningScore(net.loss, run.Y_train)
-        batches = mini_batches(m, run.batch_size, run.rng)
-        cost = _epoch(run.steps, batches, run.optimizer, alpha, running, epoch, history)
-        net.epochs_trained += 1
-        monitored = _record(run, history, cost, running.value(), alpha)
-        if advance is not None:
-            advance(history)
-        stop = any([bool(callback(epoch - 1, history, net)) for callback in run.callbacks])
-        if best is not None and best.should_stop(epoch - 1, monitored, net, history):
-            stop = True
+        try:
+            running = metrics.RunningScore(net.loss, run.Y_train)
+            batches = mini_batches(m, run.batch_size, run.rng)
+            if not lowest.begin(net, bool(run.callbacks)):
+                poisoned = "a callback left a parameter inf or NaN"
+                raise TrainingDiverged(epoch, alpha, math.nan, history, poisoned)
+            cost = _epoch(run.steps, batches, run.optimizer, alpha, running, epoch, history, guards)
+            if cost is None:
+                history.stopped = "interrupted"
+                break
+            net.epochs_trained += 1
+            monitored = _record(run, history, cost, running.value(), alpha)
+            if advance is not None:
+                advance(history)
+            if lowest.rose(net, history):
+                break
+            stop = any([bool(callback(epoch - 1, history, net)) for callback in run.callbacks])
+            if best is not None and best.should_stop(epoch - 1, monitored, net, history):
+                stop = True
+        except KeyboardInterrupt:
+            history.stopped = "interrupted"
+            break
+        if interrupt.requested:
+            history.stopped = "interrupted"
+            break
         if stop:
             break
     return best
@@ -362,22 +372,32 @@ def fit(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> History:
     (1, m)). :class:`~chainrule.training.options.FitOptions` documents every
     option; :meth:`chainrule.Network.fit` takes them as keywords.
 
+    Ctrl-C (or a KeyboardInterrupt from a callback or a batch) does not
+    lose the run: fit returns after the batch it was on, with the History of
+    the epochs completed and ``history.stopped == "interrupted"``; the
+    parameters are finite, those after the last completed step (the epoch cut
+    short is not in the History nor in ``net.epochs_trained``). A cost that
+    rises a thousandfold warns (:class:`DivergenceWarning`) and returns with
+    the parameters the lowest-cost epoch began with (:mod:`chainrule.training.guard`).
+
     Raises
     ------
     TrainingDiverged
-        A ValueError: the cost became NaN or inf. The message names the
-        epoch and the learning rate; the parameters are the last good ones.
+        A ValueError: the cost, a parameter or the optimizer's state became
+        NaN or inf. The message names the epoch and the learning rate; the
+        parameters are the last good ones.
     """
     options = options.checked()
     run = _prepare(net, X, Y, options)
     history = History(metrics.metric_name(net.loss))
     try:
         with (
+            interrupt_guard() as interrupt,
             progress(options.verbose, options.epochs, history.metric_name) as advance,
             np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
         ):
             # Overflow is expected when training diverges; _epoch's guard reports it.
-            best = _run_epochs(run, history, advance)
+            best = _run_epochs(run, history, advance, interrupt)
     except TrainingDiverged:
         run.optimizer.reset()  # its state took the step that diverged: the parameters are before
         raise

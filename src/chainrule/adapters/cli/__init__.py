@@ -1,8 +1,10 @@
 """The ``chainrule`` command. Thin: every number it prints comes from the library.
 
-``chainrule`` with no arguments runs the main job: a network on scikit-learn's
-bundled breast-cancer data, with the output layer's formulas, a gradient
-check, the falling cost and the held-out accuracy.
+``chainrule demo`` runs the main job (what ``make demo`` runs): a network on
+scikit-learn's bundled breast-cancer data, with the output layer's formulas,
+a gradient check, the falling cost and the held-out accuracy. ``chainrule``
+alone prints the help; ``-h`` and ``--help`` work everywhere, ``--version``
+prints the version.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ app = typer.Typer(
     help="chainrule: neural networks by backpropagation, in Andrew Ng's notation.",
     no_args_is_help=False,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
 )
 console = Console()
 register_training_commands(app)
@@ -62,11 +66,33 @@ def run_main_job(epochs: int = 600, learning_rate: float = 0.05, seed: int = 0) 
     return accuracy
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
 @app.callback(invoke_without_command=True)
-def default(ctx: typer.Context) -> None:
-    """With no command, run the main job (what `make demo` runs)."""
+def default(
+    ctx: typer.Context,
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_print_version, help="Print the version."
+    ),
+) -> None:
+    """chainrule: neural networks by backpropagation, in Andrew Ng's notation.
+
+    Start with `chainrule demo`, the main job (what `make demo` runs).
+    """
     if ctx.invoked_subcommand is None:
-        run_main_job()
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+@app.command("demo")
+def demo() -> None:
+    """The main job: a [30, 16, 8, 1] network on breast cancer, its output layer's
+    formulas, a gradient check, the falling cost and the test accuracy (about 40 s)."""
+    run_main_job()
 
 
 @app.command("version")

@@ -12,10 +12,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 
 from chainrule.adapters.cli.evaluate import evaluate_command, predict
-from chainrule.adapters.cli.options import ACTIVATIONS, LOSSES, check_output, user_errors
+from chainrule.adapters.cli.options import (
+    ACTIVATION_CATALOG,
+    ACTIVATIONS,
+    LOSS_CATALOG,
+    LOSSES,
+    check_names,
+    check_output,
+    user_errors,
+)
 from chainrule.adapters.cli.train import gradcheck, train
 from chainrule.tools import datasets as catalog_of_datasets
 from chainrule.tools import plots
@@ -31,10 +40,19 @@ def plot_pair(
         Path, typer.Option(help="where to write the picture (PNG; .pdf, .svg: by suffix)")
     ] = Path("pair.png"),
     y: Annotated[float, typer.Option(help="the label")] = 1.0,
+    force: Annotated[bool, typer.Option("--force", help="overwrite --out if it exists")] = False,
 ) -> None:
-    """Draw dZ[L] over z for the fused and the generic route, and where the generic one breaks."""
-    check_output(out, picture=True)
-    plots.output_layer(activation, loss, out, y)
+    """Draw dZ[L] over z for the fused and the generic route, and shade where the generic
+    one breaks (overflow, or outputs outside the loss's domain)."""
+    check_output(out, picture=True, force=force)
+    check_names(None, activation, loss)
+    g, L = ACTIVATION_CATALOG.lookup(activation), LOSS_CATALOG.lookup(loss)
+    if g.elementwise:
+        try:
+            L.targets(np.full((1, 1), y), 1)
+        except ValueError:
+            raise ValueError(f"--y {y:g} is not a label of {L.name}: {L.label_rule}") from None
+    plots.output_layer(g, L, out, y)
     typer.echo(f"output-layer picture written to {out}")
 
 
