@@ -141,7 +141,7 @@ class NetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             multi_output=True,
             y_numeric=isinstance(self, RegressorMixin),
         )
-        weights = sample_weights(sample_weight, X_rows)
+        weights = self._example_weights(y, sample_weights(sample_weight, X_rows))
         targets = self._targets(y, weights, first, classes, dtype)
         if not first:
             costs = self._train(self.network_, X_rows, targets.Y, weights, 1, None)
@@ -166,6 +166,10 @@ class NetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         self.__dict__.update(targets.fitted)
         self.network_, self.loss_curve_, self.n_iter_ = network, costs, len(costs)
         return self
+
+    def _example_weights(self, y: Any, sample_weight: Array | None) -> Array | None:
+        """Each row's weight: ``sample_weight`` (the classifier multiplies in its classes')."""
+        return sample_weight
 
     def _build_network(self, n_x: int, n_L: int, task: str, dtype: np.dtype[Any]) -> Network:
         """A fresh Network [n_x, hidden…, n_L] with the chosen output pair, or a ValueError."""

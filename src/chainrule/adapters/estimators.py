@@ -46,6 +46,7 @@ targets in :mod:`chainrule.adapters.estimator_data`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import column_or_1d
@@ -117,6 +119,10 @@ class NetworkClassifier(ClassifierMixin, NetworkEstimator):
         The dtype of the parameters and of every computation.
     verbose : int, default=0
         Above 0, a progress bar on a terminal.
+    class_weight : dict, "balanced" or None, default=None
+        A weight per class label, multiplied into each row's ``sample_weight``,
+        as in scikit-learn (``compute_sample_weight``): "balanced" weighs class c
+        by m/(K·m_c); for multilabel targets a dict per output, or "balanced".
 
     Attributes
     ----------
@@ -139,6 +145,38 @@ class NetworkClassifier(ClassifierMixin, NetworkEstimator):
     >>> clf.network_.layer_dims, clf.predict_proba(X[:1]).shape
     ([4, 16, 3], (1, 3))
     """
+
+    def __init__(
+        self,
+        hidden_layer_sizes: int | Sequence[int] = (100,),
+        activation: str | Activation = "relu",
+        output: str | Activation | None = None,
+        loss: str | Loss | None = None,
+        optimizer: Any = "adam",
+        learning_rate: Any = 0.001,
+        batch_size: int | str = "auto",
+        epochs: int = 200,
+        l2: float = 1e-4,
+        keep_prob: float | Sequence[float] = 1.0,
+        early_stopping: bool = False,
+        random_state: int | np.random.RandomState | None = None,
+        dtype: Any = np.float64,
+        verbose: int = 0,
+        class_weight: dict[Any, float] | str | None = None,
+    ) -> None:
+        # scikit-learn reads the hyperparameters off __init__'s signature: the shared
+        # ones are the base's, and class_weight is the classifier's own.
+        super().__init__(
+            hidden_layer_sizes, activation, output, loss, optimizer, learning_rate,
+            batch_size, epochs, l2, keep_prob, early_stopping, random_state, dtype, verbose,
+        )  # fmt: skip
+        self.class_weight = class_weight
+
+    def _example_weights(self, y: Any, sample_weight: Array | None) -> Array | None:
+        if self.class_weight is None:
+            return sample_weight
+        by_class = compute_sample_weight(self.class_weight, y)
+        return by_class if sample_weight is None else sample_weight * by_class
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Any:
         """Train a fresh network for ``epochs`` epochs on rows X (m, n_x) and labels y."""

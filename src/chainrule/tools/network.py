@@ -18,6 +18,7 @@ from chainrule.core.model import Model
 from chainrule.tools.inspection import Inspection, Recorder, inspect_network
 from chainrule.tools.summary import summary_table
 from chainrule.training.callbacks import Callback, EarlyStopping
+from chainrule.training.class_weights import ClassWeight
 from chainrule.training.history import History
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.options import FitOptions
@@ -59,6 +60,7 @@ class Network(Model):
         verbose: int = 1,
         seed: int | None = None,
         sample_weight: ArrayLike | None = None,
+        class_weight: ClassWeight = None,
         record: bool = False,
     ) -> History:
         """Train in place; returns the History (``history[i]`` is the cost of epoch i).
@@ -95,6 +97,7 @@ class Network(Model):
             verbose=verbose,
             seed=seed,
             sample_weight=sample_weight,
+            class_weight=class_weight,
         )
         return train(self, X, Y, options)
 

@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 from chainrule.base.checks import check_fraction, check_integer, check_l2, check_seed
 from chainrule.training.batches import check_batch_size
 from chainrule.training.callbacks import Callback, EarlyStopping, as_callbacks, as_early_stopping
+from chainrule.training.class_weights import ClassWeight, check_class_weight
 from chainrule.training.optimizers import Optimizer
 from chainrule.training.optimizers import optimizer as lookup_optimizer
 from chainrule.training.schedules import Schedule, as_schedule
@@ -77,6 +78,11 @@ class FitOptions:
         by m/Σw, so that the L2 term is (λ/2Σw)·Σ‖W[l]‖²: in one full batch
         an integer weight then equals repeating the example, L2 included (as
         in scikit-learn's MLP, whose L2 term is divided by Σw).
+    class_weight : dict, "balanced" or None, default None
+        A weight per class, as scikit-learn means it, multiplied into each
+        example's weight: ``{class: weight}`` (a binary loss's label, 0/1 or
+        hinge's ±1; a multiclass loss's output unit), or "balanced", m/(K·m_c)
+        (:mod:`chainrule.training.class_weights`).
 
     Invariant: :meth:`checked` is where every option that does not depend on
     the network or the data is validated; the trainer checks the rest
@@ -96,6 +102,7 @@ class FitOptions:
     verbose: int = 1
     seed: int | None = None
     sample_weight: ArrayLike | None = None
+    class_weight: ClassWeight = None
 
     def checked(self, names: Mapping[str, str] | None = None) -> FitOptions:
         """These options validated, in canonical form, or a ValueError or TypeError.
@@ -124,6 +131,7 @@ class FitOptions:
             early_stopping=as_early_stopping(self.early_stopping),
             callbacks=as_callbacks(self.callbacks),
             seed=None if seed is None else check_seed(seed, name("seed"), maximum=None),
+            class_weight=check_class_weight(self.class_weight, name("class_weight")),
         )
 
 

@@ -29,6 +29,7 @@ from chainrule.base.checks import as_float_matrix
 from chainrule.training import metrics
 from chainrule.training.batches import mini_batches
 from chainrule.training.callbacks import BestEpoch, Callback, EarlyStopping, as_early_stopping
+from chainrule.training.class_weights import class_example_weights
 from chainrule.training.fast import FastSteps
 from chainrule.training.fast import supports as fast_path_supports
 from chainrule.training.flat import FlatLayout
@@ -274,6 +275,11 @@ def _prepare(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> _Ru
     if options.seed is not None or rng is None:
         rng = np.random.default_rng(net.seed if options.seed is None else options.seed)
     weights = _example_weights(options.sample_weight, X_arr.shape[1], net.dtype)
+    by_class = class_example_weights(options.class_weight, Y_arr, net.loss)
+    if by_class is not None:
+        weights = by_class if weights is None else weights * by_class
+        if not weights.sum() > 0:
+            raise ValueError("class_weight and sample_weight leave every example a weight of 0")
     X_train, Y_train, train_weights, val = _split_validation(
         net, X_arr, Y_arr, options.validation, weights
     )
