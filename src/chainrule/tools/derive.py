@@ -30,6 +30,11 @@ from chainrule.functions.losses import CCE, Loss, loss
 from chainrule.functions.losses import names as loss_names
 from chainrule.functions.pairs import domain_problem
 from chainrule.symbolic.algebra import in_terms_of_a, tidy, too_big
+from chainrule.symbolic.budget import measure
+
+#: Beyond these sizes a step is printed on one line instead of drawn (see Derivation.text).
+_MAX_PRETTY_NODES = 1000
+_MAX_PRETTY_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,12 @@ class Derivation:
 
         lines = [f"{self.pair}: the chain rule at the output layer"]
         for number, step in enumerate(self.steps, start=1):
-            shown = str(sp.pretty(step.expression, use_unicode=True, order=step.order()))
+            size = measure(step.expression)
+            if size.nodes > _MAX_PRETTY_NODES or size.depth > _MAX_PRETTY_DEPTH:
+                # Drawn in two dimensions, deep towers (e^(e^(…))) take time cubic in depth.
+                shown = sp.sstr(step.expression, order=step.order())
+            else:
+                shown = str(sp.pretty(step.expression, use_unicode=True, order=step.order()))
             lines.append(f"{number}. {step.title}")
             lines.extend("     " + line for line in shown.split("\n"))
         lines.append(self.verdict())
