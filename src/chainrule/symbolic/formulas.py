@@ -29,13 +29,12 @@ floats as it is built, before SymPy sees it, and so is an exponent beyond
 from __future__ import annotations
 
 import ast
-import functools
 import math
 import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, cast
 
-from chainrule.symbolic.budget import check_compilable
+from chainrule.symbolic.compiled import compile_numpy
 
 #: The longest formula accepted, in characters.
 MAX_LENGTH = 2000
@@ -56,6 +55,8 @@ MAX_EXPONENT = 1000
 #: ((1.00000000000000000001)**1000)**1000 would otherwise be computed exactly, a
 #: rational of 70 million bits that takes SymPy minutes.
 MAX_EXACT_BITS = 100_000
+
+__all__ = ["CONSTANTS", "FUNCTIONS", "compile_numpy", "parse_formula"]
 
 _ALLOWED_CHARACTERS = re.compile(r"[A-Za-z0-9_.+\-*/() \t,]*")
 
@@ -369,49 +370,3 @@ def parse_formula(formula: str, variables: Sequence[str]) -> Any:
 
     symbols = {name: sp.Symbol(name, real=True) for name in variables}
     return _Builder(sp, formula, symbols).build(tree).expr
-
-
-def compile_numpy(expression: Any, variables: Sequence[Any]) -> Callable[..., Any]:
-    """A NumPy function of ``variables`` computing ``expression`` (SciPy for erf).
-
-    Raises ValueError when the expression, written out, has more than
-    :data:`chainrule.symbolic.budget.MAX_COMPILED_NODES` nodes or nests too deeply.
-
-    The expression is one this module built, never a user's string, so
-    ``lambdify`` only prints SymPy's own tree as NumPy calls. The function
-    returns an array shaped like its first argument, in that argument's dtype.
-    DiracDelta (the derivative of ``sign`` and ``Heaviside``) evaluates to 0.
-    """
-    import numpy as np
-    import sympy as sp
-
-    check_compilable(expression, "the expression")
-
-    # DiracDelta, the derivative of sign and Heaviside, is 0 wherever it can be evaluated
-    # (away from 0, and at 0 as the frameworks take relu'(0) and sign'(0)).
-    def almost_everywhere(x: Any, *order: Any) -> Any:
-        return np.zeros_like(x, dtype=float)
-
-    # Called by name, not rewritten: SymPy's NumPy printer turns Heaviside and Max into
-    # Piecewise and runs simplify_logic on the conditions, which can take minutes.
-    # Heaviside(x, h0) is h0 at 0 (SymPy's default 1/2), as np.heaviside.
-    by_name = {
-        "DiracDelta": almost_everywhere,
-        "Heaviside": lambda x, at_zero=0.5: np.heaviside(x, at_zero),
-        "Max": lambda *args: functools.reduce(np.maximum, args),
-        "Min": lambda *args: functools.reduce(np.minimum, args),
-    }
-    try:
-        compiled = sp.lambdify(list(variables), expression, modules=[by_name, "scipy", "numpy"])
-    except (SyntaxError, RecursionError, MemoryError):  # Python's parser: nested too deeply
-        raise ValueError(
-            f"the expression is nested too deeply to compile (the limit is {MAX_DEPTH} levels)"
-        ) from None
-
-    def evaluate(first: Any, *rest: Any) -> Any:
-        result = np.asarray(compiled(first, *rest))
-        if result.shape != first.shape:
-            return np.broadcast_to(result, first.shape).astype(first.dtype)
-        return result.astype(first.dtype, copy=False)
-
-    return evaluate
