@@ -64,6 +64,7 @@ def _check_loss(formula: str) -> None:
     _timed(lambda: parse_formula(formula, ("a", "y")), f"parse {formula!r}")
     _timed(lambda: cr.Loss.from_expression("L", formula), f"from_expression {formula!r}")
     _timed(lambda: cr.derive(formula, "sigmoid").text(), f"derive {formula!r} + sigmoid")
+    _timed(lambda: cr.derive(formula, "softmax").text(), f"derive {formula!r} + softmax")
 
 
 _NUMBERS = st.sampled_from(["1", "2", "3", "0.5", "1e-3", "10", "100", "1000", "pi", "E"])
@@ -100,6 +101,11 @@ _SETTINGS = settings(
 @pytest.mark.parametrize("formula", QUOTED, ids=range(len(QUOTED)))
 def test_the_formulas_that_hung_finish_or_are_refused(formula: str) -> None:
     _check_activation(formula)
+
+
+@pytest.mark.parametrize("formula", QUOTED, ids=range(len(QUOTED)))
+def test_the_same_formulas_as_losses_finish_or_are_refused(formula: str) -> None:
+    _check_loss(formula.replace("z", "a"))
 
 
 def test_the_quoted_formulas_that_are_accepted_still_compute_the_right_derivative() -> None:

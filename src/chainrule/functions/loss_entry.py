@@ -165,7 +165,9 @@ class Loss:
         loss sums ℓ over the output units; labels may be any finite numbers and
         predictions are A itself. ``domain`` is the set of a where ℓ is defined
         (all reals unless given). The entry keeps its formula text, which is how
-        it pickles and saves.
+        it pickles and saves. Every step keeps to the budget of
+        :mod:`chainrule.symbolic.budget`: a formula too large to work with in
+        seconds is refused with a ValueError that names the limit.
 
         >>> L = Loss.from_expression("quartic", "(a - y)**4")
         >>> L.backward([[3.0]], [[1.0]]).tolist()

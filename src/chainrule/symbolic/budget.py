@@ -16,7 +16,10 @@ form is still correct) or refused with a ValueError that names the limit
   (t₁ + … + t_k)ⁿ counts C(k + n − 1, n), a product multiplies, a sum of
   fractions n₁/d₁ + n₂/d₂ counts (n₁d₂ + n₂d₁)/(d₁d₂); a function's argument
   or a non-integer power is one more variable (its own terms still count
-  towards the largest found anywhere in the expression).
+  towards the largest found anywhere in the expression);
+* ``generators``: the number of distinct variables that polynomial
+  algorithms would see (symbols, function applications and non-integer
+  powers that hold a symbol): multivariate factoring grows fast with them.
 
 The numbers are capped at :data:`CAP`, so measuring never builds huge integers.
 """
@@ -36,6 +39,9 @@ MAX_SYMBOLIC_NODES = 2_000
 MAX_TERMS = 200
 #: The largest integer power that cancel or factor may be asked to handle.
 MAX_POWER = 16
+#: The most generators an expression given to cancel or factor may have (the
+#: catalog's derivations have at most 8; a**a**…**a ten deep has 11 and takes 10 s).
+MAX_GENERATORS = 8
 
 
 class Size(NamedTuple):
@@ -44,6 +50,7 @@ class Size(NamedTuple):
     nodes: int
     depth: int
     terms: int
+    generators: int
 
 
 def measure(expr: Any) -> Size:
@@ -60,7 +67,16 @@ def measure(expr: Any) -> Size:
             continue
         sizes[node] = _combine(node, [sizes[arg] for arg in node.args])
     nodes, depth, numerator, denominator, worst = sizes[expr]
-    return Size(nodes, depth, min(CAP, max(worst, numerator + denominator)))
+    generators = sum(1 for node in sizes if _is_generator(node))
+    return Size(nodes, depth, min(CAP, max(worst, numerator + denominator)), generators)
+
+
+def _is_generator(node: Any) -> bool:
+    if node.is_Symbol:
+        return True
+    if not node.free_symbols:
+        return False
+    return bool(node.is_Function or (node.is_Pow and not node.exp.is_Integer))
 
 
 def _combine(
@@ -107,11 +123,12 @@ def highest_power(sp: Any, expr: Any) -> int:
 
 def too_costly(sp: Any, expr: Any) -> bool:
     """True when cancel, together or factor could take long on ``expr``: too many
-    nodes or estimated terms, or an integer power beyond :data:`MAX_POWER`."""
+    nodes, estimated terms or generators, or an integer power beyond :data:`MAX_POWER`."""
     size = measure(expr)
     return (
         size.nodes > MAX_SYMBOLIC_NODES
         or size.terms > MAX_TERMS
+        or size.generators > MAX_GENERATORS
         or highest_power(sp, expr) > MAX_POWER
     )
 

@@ -160,7 +160,7 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
     L_of, g_of = sp.Function("L")(a, y), sp.Function("g")(z)
     ell = L.sympy(a, y)
     # factor_terms, not factor: bce's dA stays −y/a + (1 − y)/(1 − a), as the course writes it.
-    dA = sp.factor_terms(sp.diff(ell, a))
+    dA = _factor_terms(sp, sp.diff(ell, a))
     g = G.sympy(z)
     g_prime = tidy(sp, sp.diff(g, z))
     g_prime_in_a = in_terms_of_a(sp, g, g_prime, z, a)
@@ -185,6 +185,11 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
     return Derivation(
         L, G, ell, dA, g, g_prime, g_prime_in_a, dZ, constant is not None, constant, tuple(steps)
     )
+
+
+def _factor_terms(sp: Any, expr: Any) -> Any:
+    """``sp.factor_terms(expr)``, or expr itself where that could take long."""
+    return expr if too_big(sp, expr) else sp.factor_terms(expr)
 
 
 def _natural_constant(sp: Any, dZ: Any, a: Any, y: Any, z: Any) -> Any | None:
@@ -213,7 +218,7 @@ def _softmax(L: Loss) -> Derivation:
     # Differentiated in real symbols (Indexed ones are complex: |a| would bring re and im).
     a_k, y_k = sp.Symbol("a_k", real=True), sp.Symbol("y_k", real=True)
     dA_real = sp.diff(L.sympy(a_k, y_k), a_k)
-    dA_k = sp.factor_terms(dA_real.xreplace({a_k: a[k], y_k: y[k]}))
+    dA_k = _factor_terms(sp, dA_real.xreplace({a_k: a[k], y_k: y[k]}))
     g = SOFTMAX.sympy(z[i])
     jacobian = a[k] * (delta - a[i])
     chain = sp.Sum(sp.Mul(dA_k, jacobian, evaluate=False), (k, 1, K))
@@ -227,7 +232,8 @@ def _softmax(L: Loss) -> Derivation:
             "the chain rule: ∂L/∂zᵢ = Σₖ ∂L/∂aₖ · ∂aₖ/∂zᵢ", _eq(sp, dL_dz, chain), as_written=True
         ),
     ]
-    if L is CCE or sp.cancel(dA_real + y_k / a_k) == 0:  # cce, or a loss written like it
+    like_cce = not too_big(sp, dA_real) and sp.cancel(dA_real + y_k / a_k) == 0
+    if L is CCE or like_cce:  # cce, or a loss written like it
         # −Σₖ (yₖ/aₖ)·aₖ(δᵢₖ − aᵢ) = −yᵢ + aᵢ Σₖ yₖ, and Σₖ yₖ = 1 for a label distribution.
         expanded = -y[i] + a[i] * sp.Sum(y[k], (k, 1, K))
         dZ = a[i] - y[i]
