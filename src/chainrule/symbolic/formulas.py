@@ -58,6 +58,9 @@ MAX_EXACT_BITS = 100_000
 
 __all__ = ["CONSTANTS", "FUNCTIONS", "compile_numpy", "parse_formula"]
 
+#: The largest decimal exponent of a number (1e-400): the floats stop at about ±308.
+_MAX_DECIMAL_EXPONENT = 400
+
 _ALLOWED_CHARACTERS = re.compile(r"[A-Za-z0-9_.+\-*/() \t,]*")
 
 #: Function name → (number of arguments: an int, or None for "two or more", SymPy name).
@@ -268,6 +271,14 @@ class _Builder:
             return self.sp.Integer(value)
         # The decimal as written, kept exact: 0.1 becomes 1/10, not the nearest binary float.
         text = ast.get_source_segment(self.formula.strip(), node) or repr(value)
+        exponent = re.search(r"[eE]([+-]?[0-9_]+)$", text)
+        if exponent is not None and abs(int(exponent.group(1))) > _MAX_DECIMAL_EXPONENT:
+            # Kept exact, 1e-99999999 is a 100-million-digit rational; as a float it is 0.
+            raise _reject(
+                self.formula,
+                f"the exponent of {text[:30]!r} is beyond ±{_MAX_DECIMAL_EXPONENT}, "
+                "outside the floats' range",
+            )
         try:
             return self.sp.Rational(text)
         except (TypeError, ValueError):
