@@ -45,14 +45,19 @@ QUOTED = [
 
 
 def _timed(step: Callable[[], Any], what: str) -> None:
-    """Run ``step``: a ValueError is a refusal; anything else must not happen; < 5 s."""
-    start = time.perf_counter()
+    """Run ``step``: a ValueError is a refusal; anything else must not happen; < 5 s.
+
+    The time is the process's CPU time, not the wall clock: the work SymPy does
+    is what the budget bounds, and a machine shared with other jobs can stretch
+    the wall clock of any step (hypothesis's deadline still catches a hang).
+    """
+    start = time.process_time()
     try:
         step()
     except ValueError as error:
         assert "\n" not in str(error) or len(str(error)) < 2000
-    elapsed = time.perf_counter() - start
-    assert elapsed < SECONDS, f"{what} took {elapsed:.1f} s"
+    elapsed = time.process_time() - start
+    assert elapsed < SECONDS, f"{what} took {elapsed:.1f} s of CPU time"
 
 
 def _check_activation(formula: str) -> None:
@@ -93,7 +98,7 @@ def _formulas(variables: tuple[str, ...]) -> st.SearchStrategy[str]:
 
 _SETTINGS = settings(
     max_examples=500,
-    deadline=timedelta(seconds=3 * SECONDS),
+    deadline=timedelta(seconds=60),  # wall clock, generous: a hang, not a loaded machine
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=True,
 )
