@@ -10,6 +10,7 @@ in as ``sp`` so that importing chainrule does not import it.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from chainrule.symbolic.budget import MAX_SYMBOLIC_NODES, measure, too_costly
@@ -100,16 +101,32 @@ def in_terms_of_a(sp: Any, g: Any, g_prime: Any, z: Any, a: Any) -> Any | None:
     coefficients = _fit(sp, g, g_prime, z)
     if coefficients is None:
         return None
-    # The exact coefficients: rationals (0.3·z has slope 3/10), else in terms of π, e
-    # and square roots (π·z, √2·z); the symbolic check rejects a wrong guess. Only
-    # here, where the fit holds: identifying constants in arbitrary numbers can take long.
-    for exact in (
-        [sp.nsimplify(c, rational=True, tolerance=1e-20) for c in coefficients],
-        [sp.nsimplify(c, [sp.pi, sp.E], tolerance=1e-20) for c in coefficients],
-    ):
-        polynomial = sum(c * a**power for power, c in enumerate(exact))
-        if _cancels(sp, g_prime - polynomial.subs(a, g)):
-            return tidy(sp, polynomial)
+    # The exact coefficients: rationals (0.3·z has slope 3/10), or rational multiples of
+    # π, e, √2, √3, π² (π·z, √2·z); the symbolic check rejects a wrong guess. Found by
+    # continued fractions, in bounded time (nsimplify's PSLQ search takes seconds).
+    exact = [_exact(sp, c) for c in coefficients]
+    if any(c is None for c in exact):
+        return None
+    polynomial = sum(c * a**power for power, c in enumerate(exact))
+    if _cancels(sp, g_prime - polynomial.subs(a, g)):
+        return tidy(sp, polynomial)
+    return None
+
+
+def _exact(sp: Any, number: Any) -> Any | None:
+    """r·k for a rational r of denominator ≤ 10⁹ and k in 1, π, e, √2, √3, π² with
+    |number − r·k| ≤ 10⁻²⁰·(1 + |number|); None when there is none."""
+    import mpmath
+
+    with mpmath.workdps(_FIT_DIGITS + 10):
+        value = mpmath.mpf(str(number))
+        for constant in (sp.Integer(1), sp.pi, sp.E, sp.sqrt(2), sp.sqrt(3), sp.pi**2):
+            ratio = value / mpmath.mpf(str(constant.evalf(_FIT_DIGITS + 10)))
+            rational = Fraction(mpmath.nstr(ratio, _FIT_DIGITS + 5)).limit_denominator(10**9)
+            if abs(ratio - mpmath.mpf(rational.numerator) / rational.denominator) <= (
+                mpmath.mpf(10) ** -20 * (1 + abs(value))
+            ):
+                return sp.Rational(rational.numerator, rational.denominator) * constant
     return None
 
 
