@@ -9,6 +9,7 @@ in under 5 s or raise a ValueError naming the limit, never anything else.
 from __future__ import annotations
 
 import time
+import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -42,6 +43,14 @@ QUOTED = [
     "*".join(f"(z+{i})" for i in range(90)),
     "*".join(f"tanh(z+{i})" for i in range(90)),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _no_tracer_left_running() -> None:
+    """The budget is the formula's own work: a tracemalloc left running by an earlier
+    test (it slows every allocation several times) is stopped first."""
+    if tracemalloc.is_tracing():
+        tracemalloc.stop()
 
 
 def _timed(step: Callable[[], Any], what: str) -> None:
