@@ -538,8 +538,11 @@ def memory_child(name: str, case: Case, seed: int, traced: bool) -> dict[str, An
     run.reset()
     if traced:
         tracemalloc.start()
-        run.epoch()
-        return {"tracemalloc_peak_kib": tracemalloc.get_traced_memory()[1] // 1024}
+        try:
+            run.epoch()
+            return {"tracemalloc_peak_kib": tracemalloc.get_traced_memory()[1] // 1024}
+        finally:  # called in-process by the tests too: leave no tracer slowing what follows
+            tracemalloc.stop()
     before = _rss_kib("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
     run.epoch()

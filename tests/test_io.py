@@ -183,7 +183,7 @@ META_EDITS = {
 BAD = {
     "truncated": "corrupt or truncated|not an .npz",
     "wrong magic": "corrupt or truncated model file: Bad magic number",
-    "object array": "W1 has dtype object",
+    "object array": "W1 has dtype .object",
     "NaN weights": "W2 holds NaN",
     "shape mismatch": r"W1 is \(6, 5\) float64; the architecture needs \(6, 4\)",
     "missing key": r"missing \['b2'\]",

@@ -181,7 +181,9 @@ class Activation:
         the compiled g' works from A, as the catalog's do: it stays finite where
         g'(z) as differentiated overflows. The range of g is not inferred: give
         ``output_range`` (e.g. ``(0, 1)``) for it to feed bce. The entry keeps
-        its formula text, which is how it pickles and saves.
+        its formula text, which is how it pickles and saves. Every step keeps
+        to the budget of :mod:`chainrule.symbolic.budget`: a formula too large
+        to work with in seconds is refused with a ValueError naming the limit.
 
         >>> g = Activation.from_expression("softsign", "z/(1 + Abs(z))")
         >>> g.forward(np.array([[1.0, -3.0]])).tolist()

@@ -217,7 +217,9 @@ class Loss:
         A custom loss is a regression loss (predictions are A, the metric R²)
         unless ``task`` says its labels are classes, coded as ``class_labels``
         (whatever its name: one called "bce" is not bce). The entry keeps its
-        formula text, which is how it pickles and saves.
+        formula text, which is how it pickles and saves. Every step keeps to the budget
+        of :mod:`chainrule.symbolic.budget`: a formula too large to work with in
+        seconds is refused with a ValueError that names the limit.
 
         >>> L = Loss.from_expression("quartic", "(a - y)**4")
         >>> L.backward([[3.0]], [[1.0]]).tolist()

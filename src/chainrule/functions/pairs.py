@@ -345,28 +345,67 @@ def output_route(activation: str | Activation, loss: str | Loss, fused: bool | N
     return "generic" if rule is None else rule.route
 
 
+def _fused_overflow_edge(pair: NaturalPair, dtype: np.dtype[Any]) -> float | None:
+    """The smallest z ≥ 0 where the pair's fused cost or dZ is not finite in ``dtype``
+    (e^z − y·z: 709.78 in float64, 88.72 in float32), or None when they are finite for
+    every finite z. Found by bisecting the bit patterns of the floats ≥ 0 (ordered as
+    the floats are); the second unit of Z stays at 0, so softmax sees two classes."""
+    bits = np.dtype(f"int{dtype.itemsize * 8}")
+
+    def finite(code: int) -> bool:
+        z = np.array([code], dtype=bits).view(dtype)[0]
+        Z, Y = np.array([[z], [0]], dtype=dtype), np.array([[1], [0]], dtype=dtype)
+        with np.errstate(all="ignore"):
+            A = pair.activation.forward(Z)
+            return bool(
+                np.isfinite(pair.cost_from_logits(Z, Y)).all() and np.isfinite(pair.dZ(A, Y)).all()
+            )
+
+    low = 0
+    high = int(np.array([np.finfo(dtype).max], dtype=dtype).view(bits)[0])
+    if finite(high):
+        return None
+    while high - low > 1:  # finite(low), not finite(high)
+        middle = (low + high) // 2
+        low, high = (middle, high) if finite(middle) else (low, middle)
+    return float(np.array([high], dtype=bits).view(dtype)[0])
+
+
 def warn_if_not_finite(
     result: Array, what: str, g: Activation, L: Loss, route: str = "generic"
 ) -> None:
-    """A NumericalWarning naming the pair and the likely cause when ``result`` has NaN or inf."""
+    """A NumericalWarning naming the pair and the likely cause when ``result`` has NaN or inf.
+
+    The way out is right for the pair: a route from the logits (natural or
+    stable) where the generic one breaks, and where the fused route overflows
+    too (exp + poisson at z ≥ 709.78 in float64), a smaller Z.
+    """
     if np.isfinite(result).all():
         return
+    rule = output_rule(g, L, None) if route == "generic" else None
     if all(math.isinf(end) for end in L.domain) or route != "generic":
         # Defined for every a (mse, mae, huber, hinge): only overflow makes a NaN or inf.
         cause = (
             "Z or A overflowed the largest float, as when training diverges; lower the "
             "learning rate or the initial weights"
         )
-    elif natural_pair(g, L) is not None:
+    elif rule is not None:
         cause = (
-            f"A saturated to the edge of {L.name}'s domain; use the fused route (fused=None "
-            "or True), which computes it from the logits Z"
+            f"A saturated to the edge of {L.name}'s domain; use the "
+            f"{'fused' if rule.route == 'natural' else 'stable'} route (fused=None or True), "
+            "which computes it from the logits Z"
         )
+        edge = _fused_overflow_edge(rule, result.dtype) if isinstance(rule, NaturalPair) else None
+        if edge is not None:
+            cause += (
+                f", unless Z reaches {edge:.6g}, beyond which the fused cost overflows "
+                f"{result.dtype} too: then lower the learning rate or the initial weights"
+            )
     else:
         cause = (
             f"A saturated to the edge of {L.name}'s domain, where the generic route divides "
             "by a or 1 − a: keep Z away from saturation (smaller weights or learning rate) "
-            "or choose a natural pair"
+            "or choose a pair with a natural or stable rule (output_route says which)"
         )
     warn_user(
         f"{route} route for {g.name}+{L.name}: {what} has {int((~np.isfinite(result)).sum())} "
@@ -405,7 +444,15 @@ def per_example_cost(Z: Array, Y: Array, g: Activation, L: Loss, fused: bool | N
 def mean_cost(losses: Array) -> float:
     """J = (1/m) Σᵢ Lᵢ over the per-example losses, summed in float64.
 
-    float32 losses near the float32 maximum would overflow a float32 sum even
-    where their mean is finite.
+    Finite losses give a finite J: where their float64 sum overflows (losses
+    near 1e308, or float32 ones near their maximum), the mean is taken as
+    s·(1/m) Σᵢ (Lᵢ/s) with s = maxᵢ |Lᵢ|, so every term is at most 1 and J at
+    most s. That second pass runs only when the first overflows.
     """
-    return float(losses.sum(dtype=np.float64)) / losses.size
+    with np.errstate(over="ignore"):
+        total = losses.sum(dtype=np.float64)
+    if np.isfinite(total) or not np.isfinite(losses).all():
+        return float(total) / losses.size
+    scale = np.abs(losses).max().astype(np.float64)
+    scaled = np.divide(losses, scale, dtype=np.float64)
+    return float(scaled.sum() / losses.size * scale)

@@ -17,6 +17,7 @@ with one value per output unit (bce's ``pos_weight``) enters as (n_L, 1).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from numpy.typing import NDArray
 from chainrule.base.registry import reference
 from chainrule.functions.activation_entry import Activation
 from chainrule.functions.loss_entry import Loss
+from chainrule.symbolic.budget import too_costly
 from chainrule.symbolic.formulas import compile_numpy
 from chainrule.symbolic.stable import StableForm, is_softmax, output_family, stable_form
 
@@ -205,16 +207,43 @@ def stable_rule(g: Activation, L: Loss) -> StableRule | None:
     return _RULES[key]
 
 
+#: A loss with more branches (Max, Min, Piecewise, Abs, Heaviside) than this, or with a
+#: Max or Min inside another, is left to the generic route: SymPy turns each into a
+#: Piecewise whose conditions multiply when it is printed for the check.
+_MAX_BRANCHES = 2
+
+
+def _within_budget(L: Loss) -> bool:
+    """True when ℓ(a, y) is small enough for the rewrite and its check to stay quick."""
+    import sympy as sp
+
+    ell = L.sympy()
+    kinds = (sp.Max, sp.Min, sp.Piecewise, sp.Abs, sp.Heaviside)
+    branches = ell.atoms(*kinds)
+    nested = any(arg.has(sp.Max, sp.Min) for b in ell.atoms(sp.Max, sp.Min) for arg in b.args)
+    return len(branches) <= _MAX_BRANCHES and not nested and not too_costly(sp, ell)
+
+
 def _checked_rule(g: Activation, L: Loss) -> StableRule | None:
+    from sympy.polys.polyerrors import BasePolynomialError
+
+    # A rewrite SymPy cannot finish (a polynomial it cannot form, a function with no
+    # rule) leaves the pair to the generic route, which is always right.
+    cannot = (TypeError, ValueError, NotImplementedError, ArithmeticError, AttributeError)
+    if not _within_budget(L):
+        return None
     try:
         rule = _build(g, L)
-    except (TypeError, ValueError, NotImplementedError, ArithmeticError, AttributeError):
+    except (*cannot, BasePolynomialError):
         return None
     if rule is None:
         return None
     try:
-        return rule if _agrees(rule) else None
-    except (TypeError, ValueError, ArithmeticError, ZeroDivisionError):
+        with warnings.catch_warnings():
+            # A rule that warns at moderate logits (complex values cast to real) is not used.
+            warnings.simplefilter("error")
+            return rule if _agrees(rule) else None
+    except (*cannot, BasePolynomialError, Warning):
         return None
 
 
@@ -250,8 +279,11 @@ def _reference(rule: StableRule, units: int) -> tuple[Callable[..., Any], list[C
         for i in range(units)
     )
     flat = [*z, *y, *(s for row in settings for s in row)]
-    cost = sp.lambdify(flat, total, "mpmath")
-    return cost, [sp.lambdify(flat, sp.diff(total, zi), "mpmath") for zi in z]
+    # DiracDelta (the derivative of sign or Heaviside) is 0 wherever it is evaluated here,
+    # as compile_numpy takes it.
+    modules = [{"DiracDelta": lambda *args: 0}, "mpmath"]
+    cost = sp.lambdify(flat, total, modules)
+    return cost, [sp.lambdify(flat, sp.diff(total, zi), modules) for zi in z]
 
 
 def _close(computed: float, exact: Any, rtol: float) -> bool:

@@ -15,8 +15,10 @@ node, by this module. What a formula may contain:
   :data:`FUNCTIONS` (``exp``, ``log``, ``sqrt``, ``tanh``, ``Abs``, ``Max``, ``erf`` …).
 
 Anything else (attribute access, subscripts, strings, lambda, keywords,
-comprehensions, unknown names, a formula over :data:`MAX_LENGTH` characters
-or nested deeper than :data:`MAX_DEPTH`) raises a ValueError that says what
+comprehensions, unknown names, a formula over :data:`MAX_LENGTH` characters,
+nested deeper than :data:`MAX_DEPTH` or with calls nested deeper than
+:data:`MAX_CALL_DEPTH`, more than :data:`MAX_EXTREMUM_ARGUMENTS` arguments
+to Max and Min, an exact number beyond :data:`MAX_EXACT_BITS`) raises a ValueError that says what
 was found, before any part of the formula is evaluated. So does a part
 without a variable that is not a finite real number (``1/0``, ``log(0)``,
 ``sqrt(-1)``, ``exp(exp(1000))``, ``10**400``): each such part is worked out in
@@ -32,14 +34,32 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, cast
 
+from chainrule.symbolic.compiled import compile_numpy
+
 #: The longest formula accepted, in characters.
 MAX_LENGTH = 2000
 #: The deepest nesting accepted: parentheses, and levels of the syntax tree.
 MAX_DEPTH = 100
+#: The deepest nesting of function calls accepted (exp(exp(…)) 30 deep): the
+#: derivative of a chain of n calls multiplies n factors of up to n levels each.
+MAX_CALL_DEPTH = 30
+#: The most arguments Max and Min may have in one formula, all calls together:
+#: SymPy compares every pair of them (nested calls merge), and the derivative
+#: of Max of n arguments has n terms of n − 1 factors.
+MAX_EXTREMUM_ARGUMENTS = 24
 #: The largest exponent a power may have. SymPy computes powers of exact numbers
 #: exactly (``9**9**9`` is an integer of 370 million digits, and (1 + 10**-20)**(10**25)
 #: never finishes), and no activation or loss needs a degree beyond this.
 MAX_EXPONENT = 1000
+#: The most bits an exact number may have (numerator and denominator together):
+#: ((1.00000000000000000001)**1000)**1000 would otherwise be computed exactly, a
+#: rational of 70 million bits that takes SymPy minutes.
+MAX_EXACT_BITS = 100_000
+
+__all__ = ["CONSTANTS", "FUNCTIONS", "compile_numpy", "parse_formula"]
+
+#: The largest decimal exponent of a number (1e-400): the floats stop at about ±308.
+_MAX_DECIMAL_EXPONENT = 400
 
 _ALLOWED_CHARACTERS = re.compile(r"[A-Za-z0-9_.+\-*/() \t,]*")
 
@@ -127,12 +147,22 @@ def _syntax_tree(formula: str) -> ast.expr:
         raise _reject(formula, f"nested deeper than {MAX_DEPTH} levels") from None
     body = tree.body
     # Measured without recursion, so that a chain like z+z+…+z cannot exhaust the stack.
-    stack: list[tuple[ast.AST, int]] = [(body, 1)]
+    stack: list[tuple[ast.AST, int, int]] = [(body, 1, 0)]
+    extremum_arguments = 0
     while stack:
-        node, depth = stack.pop()
+        node, depth, calls = stack.pop()
         if depth > MAX_DEPTH:
             raise _reject(formula, f"nested deeper than {MAX_DEPTH} levels")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        calls += isinstance(node, ast.Call)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Max", "Min"):
+            extremum_arguments += len(node.args)
+            if extremum_arguments > MAX_EXTREMUM_ARGUMENTS:
+                raise _reject(
+                    formula, f"more than {MAX_EXTREMUM_ARGUMENTS} arguments to Max and Min"
+                )
+        if calls > MAX_CALL_DEPTH:
+            raise _reject(formula, f"function calls nested deeper than {MAX_CALL_DEPTH}")
+        stack.extend((child, depth + 1, calls) for child in ast.iter_child_nodes(node))
     return body
 
 
@@ -213,6 +243,24 @@ class _Builder:
 
         return self.value(number, str(expr))
 
+    def check_exact_size(self, left: Any, right: Any, power: bool, shown: str) -> None:
+        """A ValueError before SymPy computes an exact number beyond :data:`MAX_EXACT_BITS`."""
+
+        def bits(number: Any) -> int:
+            if not number.is_Rational:
+                return 0
+            return int(number.p).bit_length() + int(number.q).bit_length()
+
+        estimate = bits(left) + bits(right)
+        if power and right.is_Rational:
+            estimate = bits(left) * abs(int(right.p))
+        if estimate > MAX_EXACT_BITS:
+            raise _reject(
+                self.formula,
+                f"{shown} would be an exact number of about {estimate} bits, "
+                f"the limit is {MAX_EXACT_BITS}",
+            )
+
     def number(self, node: ast.Constant) -> Any:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -223,6 +271,14 @@ class _Builder:
             return self.sp.Integer(value)
         # The decimal as written, kept exact: 0.1 becomes 1/10, not the nearest binary float.
         text = ast.get_source_segment(self.formula.strip(), node) or repr(value)
+        exponent = re.search(r"[eE]([+-]?[0-9_]+)$", text)
+        if exponent is not None and abs(int(exponent.group(1))) > _MAX_DECIMAL_EXPONENT:
+            # Kept exact, 1e-99999999 is a 100-million-digit rational; as a float it is 0.
+            raise _reject(
+                self.formula,
+                f"the exponent of {text[:30]!r} is beyond ±{_MAX_DECIMAL_EXPONENT}, "
+                "outside the floats' range",
+            )
         try:
             return self.sp.Rational(text)
         except (TypeError, ValueError):
@@ -265,6 +321,7 @@ class _Builder:
         if left.value is not None and right.value is not None:
             l, r = left.value, right.value
             value = self.value(lambda: operation(l, r), shown)
+            self.check_exact_size(left.expr, right.expr, isinstance(node.op, ast.Pow), shown)
         expr = operation(left.expr, right.expr)
         return _Built(expr, self.folded(expr) if value is None else value)
 
@@ -324,30 +381,3 @@ def parse_formula(formula: str, variables: Sequence[str]) -> Any:
 
     symbols = {name: sp.Symbol(name, real=True) for name in variables}
     return _Builder(sp, formula, symbols).build(tree).expr
-
-
-def compile_numpy(expression: Any, variables: Sequence[Any]) -> Callable[..., Any]:
-    """A NumPy function of ``variables`` computing ``expression`` (SciPy for erf).
-
-    The expression is one this module built, never a user's string, so
-    ``lambdify`` only prints SymPy's own tree as NumPy calls. The function
-    returns an array shaped like its first argument, in that argument's dtype.
-    DiracDelta (the derivative of ``sign`` and ``Heaviside``) evaluates to 0.
-    """
-    import numpy as np
-    import sympy as sp
-
-    # DiracDelta, the derivative of sign and Heaviside, is 0 wherever it can be evaluated
-    # (away from 0, and at 0 as the frameworks take relu'(0) and sign'(0)).
-    almost_everywhere = {"DiracDelta": lambda x, *order: np.zeros_like(x, dtype=float)}
-    compiled = sp.lambdify(
-        list(variables), expression, modules=[almost_everywhere, "scipy", "numpy"]
-    )
-
-    def evaluate(first: Any, *rest: Any) -> Any:
-        result = np.asarray(compiled(first, *rest))
-        if result.shape != first.shape:
-            return np.broadcast_to(result, first.shape).astype(first.dtype)
-        return result.astype(first.dtype, copy=False)
-
-    return evaluate

@@ -37,6 +37,11 @@ from chainrule.functions.losses import names as loss_names
 from chainrule.functions.pairs import domain_problem, output_rule, resolve_pair
 from chainrule.functions.stable_rules import StableRule
 from chainrule.symbolic.algebra import in_terms_of_a, tidy, too_big
+from chainrule.symbolic.budget import measure
+
+#: Beyond these sizes a step is printed on one line instead of drawn (see Derivation.text).
+_MAX_PRETTY_NODES = 1000
+_MAX_PRETTY_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,12 @@ class Derivation:
 
         lines = [f"{self.pair}: the chain rule at the output layer"]
         for number, step in enumerate(self.steps, start=1):
-            shown = str(sp.pretty(step.expression, use_unicode=True, order=step.order()))
+            size = measure(step.expression)
+            if size.nodes > _MAX_PRETTY_NODES or size.depth > _MAX_PRETTY_DEPTH:
+                # Drawn in two dimensions, deep towers (e^(e^(…))) take time cubic in depth.
+                shown = sp.sstr(step.expression, order=step.order())
+            else:
+                shown = str(sp.pretty(step.expression, use_unicode=True, order=step.order()))
             lines.append(f"{number}. {step.title}")
             lines.extend("     " + line for line in shown.split("\n"))
         lines.append(self.verdict())
@@ -176,7 +186,7 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
     L_of, g_of = sp.Function("L")(a, y), sp.Function("g")(z)
     ell = L.sympy(a, y)
     # factor_terms, not factor: bce's dA stays −y/a + (1 − y)/(1 − a), as the course writes it.
-    dA = sp.factor_terms(sp.diff(ell, a))
+    dA = _factor_terms(sp, sp.diff(ell, a))
     g = G.sympy(z)
     g_prime = tidy(sp, sp.diff(g, z))
     g_prime_in_a = in_terms_of_a(sp, g, g_prime, z, a)
@@ -201,6 +211,11 @@ def _elementwise(L: Loss, G: Activation) -> Derivation:
     return Derivation(
         L, G, ell, dA, g, g_prime, g_prime_in_a, dZ, constant is not None, constant, tuple(steps)
     )
+
+
+def _factor_terms(sp: Any, expr: Any) -> Any:
+    """``sp.factor_terms(expr)``, or expr itself where that could take long."""
+    return expr if too_big(sp, expr) else sp.factor_terms(expr)
 
 
 def _natural_constant(sp: Any, dZ: Any, a: Any, y: Any, z: Any) -> Any | None:
@@ -229,7 +244,7 @@ def _softmax(L: Loss) -> Derivation:
     # Differentiated in real symbols (Indexed ones are complex: |a| would bring re and im).
     a_k, y_k = sp.Symbol("a_k", real=True), sp.Symbol("y_k", real=True)
     dA_real = sp.diff(L.sympy(a_k, y_k), a_k)
-    dA_k = sp.factor_terms(dA_real.xreplace({a_k: a[k], y_k: y[k]}))
+    dA_k = _factor_terms(sp, dA_real.xreplace({a_k: a[k], y_k: y[k]}))
     g = SOFTMAX.sympy(z[i])
     jacobian = a[k] * (delta - a[i])
     chain = sp.Sum(sp.Mul(dA_k, jacobian, evaluate=False), (k, 1, K))
@@ -243,7 +258,8 @@ def _softmax(L: Loss) -> Derivation:
             "the chain rule: ∂L/∂zᵢ = Σₖ ∂L/∂aₖ · ∂aₖ/∂zᵢ", _eq(sp, dL_dz, chain), as_written=True
         ),
     ]
-    if sp.cancel(dA_real + y_k / a_k) == 0:  # dA = −y/a: cce, or a loss written like it
+    like_cce = not too_big(sp, dA_real) and sp.cancel(dA_real + y_k / a_k) == 0
+    if like_cce:  # dA = −y/a: cce, or a loss written like it
         # −Σₖ (yₖ/aₖ)·aₖ(δᵢₖ − aᵢ) = −yᵢ + aᵢ Σₖ yₖ, and Σₖ yₖ = 1 for a label distribution.
         expanded = -y[i] + a[i] * sp.Sum(y[k], (k, 1, K))
         dZ = a[i] - y[i]

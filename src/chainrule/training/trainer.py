@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from chainrule.base.checks import as_float_matrix
 from chainrule.training import metrics
 from chainrule.training.batches import mini_batches
 from chainrule.training.callbacks import BestEpoch, Callback, EarlyStopping, as_early_stopping
@@ -48,6 +47,7 @@ from chainrule.training.options import FitOptions, Validation
 from chainrule.training.progress import Advance, progress
 from chainrule.training.regularization import dropout_masks, keep_probs
 from chainrule.training.schedules import as_schedule, rates
+from chainrule.training.weights import checked_weights, normalized_weights
 
 if TYPE_CHECKING:
     from chainrule.core.model import LayerCache, Model
@@ -96,18 +96,6 @@ def _split_validation(
     train, val = np.sort(order[n_val:]), np.sort(order[:n_val])
     train_weights = None if weights is None else weights[train]
     return X[:, train], Y[:, train], train_weights, (X[:, val], Y[:, val])
-
-
-def _example_weights(sample_weight: ArrayLike | None, m: int, dtype: Any) -> Array | None:
-    """sample_weight as a (m,) array of finite weights ≥ 0 with a positive sum, or None."""
-    if sample_weight is None:
-        return None
-    weights = as_float_matrix(np.reshape(sample_weight, (1, -1)), "sample_weight", dtype)[0]
-    if weights.size != m:
-        raise ValueError(f"sample_weight has {weights.size} weights for {m} examples")
-    if (weights < 0).any() or not weights.sum() > 0:
-        raise ValueError("sample_weight must be ≥ 0 with a positive sum")
-    return weights
 
 
 def _optimizer_for(net: Model, optimizer: str | Optimizer) -> Optimizer:
@@ -274,11 +262,15 @@ def _prepare(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> _Ru
     rng = net.rng
     if options.seed is not None or rng is None:
         rng = np.random.default_rng(net.seed if options.seed is None else options.seed)
-    weights = _example_weights(options.sample_weight, X_arr.shape[1], net.dtype)
+    # Weights stay float64 until normalized: beyond float32's range they would be inf.
+    weights = None
+    if options.sample_weight is not None:
+        weights = checked_weights(options.sample_weight, X_arr.shape[1])
     by_class = class_example_weights(options.class_weight, Y_arr, net.loss)
     if by_class is not None:
+        by_class = by_class.astype(np.float64)
         weights = by_class if weights is None else weights * by_class
-        if not weights.sum() > 0:
+        if not (weights > 0).any():
             raise ValueError("class_weight and sample_weight leave every example a weight of 0")
     X_train, Y_train, train_weights, val = _split_validation(
         net, X_arr, Y_arr, options.validation, weights
@@ -287,8 +279,13 @@ def _prepare(net: Model, X: ArrayLike, Y: ArrayLike, options: FitOptions) -> _Ru
     # L2 term (λ/2Σw)·Σ‖W‖²: integer weights are repeated examples, L2 included.
     scale, l2 = None, options.l2
     if train_weights is not None:
-        scale = train_weights * (train_weights.size / train_weights.sum())
-        l2 = l2 * (train_weights.size / train_weights.sum())
+        if not (train_weights > 0).any():
+            raise ValueError(
+                "every training example has a weight of 0 (after the validation split)"
+            )
+        scale = normalized_weights(train_weights, train_weights.size, net.dtype)
+        largest = train_weights.max()  # m/Σw as (m/Σ(w/max))/max: Σw may overflow
+        l2 = l2 * (train_weights.size / (train_weights / largest).sum()) / largest
     # The fast path's flat layout; making it checks that the parameters share a dtype.
     layout = FlatLayout.of(net.params) if scale is None and fast_path_supports(net, keep) else None
     # Every argument is valid: from here on the network's training state changes.
