@@ -6,8 +6,9 @@ generic chain rule), each activation's entry and the optimizer's update. What
 differs is where the results are stored:
 
 * Examples. X and Y are stored once as rows, ``X_rows`` (m, n_x) and
-  ``Y_rows`` (m, n_L), C-contiguous (no copy when X is the transposed view of
-  row-major data). A batch is gathered into a reused (B, n_x) buffer and used
+  ``Y_rows`` (m, n_L), C-contiguous: no copy when X is the transposed view of
+  row-major data; from the course's C-contiguous (n_x, m) a copy made in
+  cache-sized tiles (:func:`rows_of`). A batch is gathered into a reused (B, n_x) buffer and used
   as A[0] = ``rows.T``, a transposed view; an in-order full batch is
   ``X_rows.T`` itself.
 * Parameters. W[l] and b[l] are views of a flat vector θ
@@ -142,8 +143,8 @@ class FastSteps:
         batch_size: int | None,
     ) -> None:
         self.net, self.l2, self.layout = net, l2, layout
-        self.X_rows = np.ascontiguousarray(X.T)  # (m, n_x): free when X is a transposed view
-        self.Y_rows = np.ascontiguousarray(Y.T)  # (m, n_L)
+        self.X_rows = rows_of(X)  # (m, n_x): free when X is a transposed view
+        self.Y_rows = rows_of(Y)  # (m, n_L)
         # The network's workspace, taken (so that a fit nested in a callback makes its own)
         # and handed back at finish. Of its batch arrays only those of this fit's batch
         # sizes are kept; the others are let go now, not after the fit.
@@ -314,6 +315,33 @@ class FastSteps:
             if l > 1:  # A[l−1] is done with: it becomes dA[l−1], then dZ[l−1]
                 g = net.activations[l - 2]
                 dZ = _hidden_delta(g, W, dZ, buffers.Z[l - 2], A_prev, buffers.mask)
+
+
+#: Columns of X per tile in :func:`rows_of`.
+_TILE_COLUMNS = 2048
+
+
+def rows_of(X: Array) -> Array:
+    """Xᵀ as a C-contiguous (m, n) array: X.T itself when that is C-contiguous, else a copy.
+
+    The copy is made tile by tile: as many rows of X as fill one 64-byte cache
+    line of a row of Xᵀ, by up to ``_TILE_COLUMNS`` columns, so that each
+    tile's cache lines are read and written while they stay in the cache (a
+    plain ``np.ascontiguousarray(X.T)`` of a C-contiguous X takes every element
+    from another cache line). The values are copied, not computed: the fit
+    sees the same Xᵀ whichever layout X came in.
+    """
+    rows = X.T
+    if rows.flags.c_contiguous:
+        return rows
+    out = np.empty(rows.shape, X.dtype)
+    n, m = X.shape
+    strip = max(1, 64 // X.itemsize)
+    for i in range(0, n, strip):
+        X_strip, out_strip = X[i : i + strip], out[:, i : i + strip]
+        for j in range(0, m, _TILE_COLUMNS):
+            out_strip[j : j + _TILE_COLUMNS] = X_strip[:, j : j + _TILE_COLUMNS].T
+    return out
 
 
 def _reuse(mine: dict[K, V], kept: dict[K, V], key: K, make: Callable[[], V]) -> V:
