@@ -101,6 +101,7 @@ COLUMNS = (
     ("cr/floor", 8),
     ("lean/floor", 10),
     ("mem cr/lean", 22),
+    ("rows/lean", 9),
     ("ΔJ", 7),
 )
 
@@ -108,8 +109,9 @@ COLUMNS = (
 def row(r: dict[str, Any]) -> str:
     goals, ratio, t = r["goals"], r["ratio"], r["median"]
     memory = r.get("memory")
-    mem = "-"
+    mem = rows_mem = "-"
     if memory:
+        rows_mem = mark(memory["chainrule_rows"] / max(memory["lean"], 1), MEMORY_GOAL)
         used = f"{memory['chainrule'] / 1024:.1f}/{memory['lean'] / 1024:.1f}M"
         mem = f"{used} {mark(memory['ratio_lean'], MEMORY_GOAL)}"
     J = r["cost_after"]
@@ -127,6 +129,7 @@ def row(r: dict[str, Any]) -> str:
         mark(ratio["floor"], goals["floor"]),
         f"{ratio['lean_floor']:.2f}",
         mem,
+        rows_mem,
         f"{max(J.values()) - min(J.values()):.0e}",
     ]
     return " ".join(
@@ -148,7 +151,8 @@ cr 5ep, lean 5ep: whole 5-epoch fits; cr/lean: their ratio (goal marked), (1 ep)
 course/rows: chainrule's 5-epoch fit on course-layout X / on rows.T (goal ≤ 1.05).
 cr/nn.Seq, cr/MLP: 1-epoch fits against nn.Sequential torch and scikit-learn's MLPClassifier.
 cr epoch: (5-epoch fit − 1-epoch fit) / 4; floor: the epoch's GEMMs + optimizer updates alone.
-mem: the peak a 1-epoch fit adds to the resident set, cr (course X) / lean torch (goal ≤ 1.2).
+mem: the peak a 1-epoch fit adds to the resident set, cr (course X) / lean torch (goal ≤ 1.2);
+rows/lean: the same ratio for chainrule on rows.T.
 ΔJ: the spread of the costs J after one epoch over the peers (float32 rounding).
 All times: medians of the interleaved runs."""
 

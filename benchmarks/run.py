@@ -282,9 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"medians of {repeats} interleaved runs, {pause} s apart\n")
     results = []
     for case in cases:
+        started = time.perf_counter()
         result = measure(case, repeats, pause, args.seed)
+        result["seconds_timing"] = time.perf_counter() - started
         if not args.no_memory:
             result["memory"] = measure_memory(case, args.seed)
+        result["seconds"] = time.perf_counter() - started
         results.append(result)
         print(table([result]).splitlines()[-1], flush=True)
     env["load_average_after"] = environment()["load_average"]
