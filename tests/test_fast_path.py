@@ -126,6 +126,53 @@ def test_row_major_data_is_not_copied_and_float32_stays_float32(spy):
     assert sorted(net.workspace.buffers) == [16]  # allocated once, for the one batch size
 
 
+def _fit_both_layouts(spy, dtype, batch_size):
+    """Two fits from the same weights: on rows.T of row-major data and on course-layout X."""
+    # n_x and m not multiples of the tile, so the copy's edge tiles are exercised
+    rng = np.random.default_rng(4)
+    n_x, m = 37, 2500
+    X_rows = rng.standard_normal((m, n_x)).astype(dtype)
+    X_course = np.ascontiguousarray(X_rows.T)  # (n_x, m) C-contiguous: the course's layout
+    Y = np.eye(3, dtype=dtype)[:, rng.integers(0, 3, m)]
+    nets = []
+    for X in (X_rows.T, X_course):
+        net = cr.Network([n_x, 9, 3], output="softmax", loss="cce", seed=1, dtype=dtype)
+        net.fit(X, Y, 2, 0.05, optimizer="adam", batch_size=batch_size, verbose=0, seed=2)
+        nets.append(net)
+    return X_rows, X_course, nets
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_course_layout_and_row_major_data_give_identical_parameters(spy, dtype):
+    X_rows, X_course, nets = _fit_both_layouts(spy, dtype, 32)
+    assert np.shares_memory(spy[0].X_rows, X_rows)
+    assert not np.shares_memory(spy[1].X_rows, X_course)
+    np.testing.assert_array_equal(spy[1].X_rows, X_rows)
+    for key, value in nets[0].params.items():
+        np.testing.assert_array_equal(nets[1].params[key], value, err_msg=key)
+
+
+def test_an_in_order_full_batch_is_x_itself_in_either_layout(spy):
+    # A[0] = X: no rows are made. The matrix products then see X in its own layout, as
+    # the reference path's do, so the two layouts agree to rounding, not bit for bit.
+    _, _, nets = _fit_both_layouts(spy, np.float64, None)
+    assert all("X_rows" not in vars(steps) for steps in spy)
+    for key, value in nets[0].params.items():
+        np.testing.assert_allclose(nets[1].params[key], value, rtol=0, atol=1e-12, err_msg=key)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 3), (16, 2048), (17, 2049), (40, 5000)])
+def test_rows_of_copies_any_layout_into_row_major(shape):
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal((shape[0] * 2, shape[1] * 3))
+    for X in (base[: shape[0], : shape[1]], base[::2, ::3], np.ascontiguousarray(base[::2, ::3])):
+        rows = fast.rows_of(X)
+        assert rows.flags.c_contiguous
+        np.testing.assert_array_equal(rows, X.T)
+    F = np.asfortranarray(base)
+    assert np.shares_memory(fast.rows_of(F), F)  # X.T is already row-major: no copy
+
+
 def _torch_epoch(weights, X, labels, order_batches, optimizer, lr):
     """One epoch in PyTorch eager, float32, from the given (W, b), on the given batches."""
     layers: list[torch.nn.Module] = []

@@ -5,11 +5,13 @@ The arithmetic is the reference path's, by the same kernels: the linear step
 generic chain rule), each activation's entry and the optimizer's update. What
 differs is where the results are stored:
 
-* Examples. X and Y are stored once as rows, ``X_rows`` (m, n_x) and
-  ``Y_rows`` (m, n_L), C-contiguous (no copy when X is the transposed view of
-  row-major data). A batch is gathered into a reused (B, n_x) buffer and used
-  as A[0] = ``rows.T``, a transposed view; an in-order full batch is
-  ``X_rows.T`` itself.
+* Examples. An in-order full batch is X itself (A[0] = X, whatever its
+  layout). Mini-batches are gathered from X and Y stored as rows, ``X_rows``
+  (m, n_x) and ``Y_rows`` (m, n_L), C-contiguous, made at the first gather: no
+  copy when X is the transposed view of row-major data; from the course's
+  C-contiguous (n_x, m) a copy made in cache-sized tiles (:func:`rows_of`). A
+  batch is gathered into a reused (B, n_x) buffer and used as A[0] =
+  ``rows.T``, a transposed view.
 * Parameters. W[l] and b[l] are views of a flat vector θ
   (:mod:`chainrule.training.flat`). There are two θ vectors: a step reads one
   and writes the updated parameters into the other, so the parameters before
@@ -47,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -142,8 +145,7 @@ class FastSteps:
         batch_size: int | None,
     ) -> None:
         self.net, self.l2, self.layout = net, l2, layout
-        self.X_rows = np.ascontiguousarray(X.T)  # (m, n_x): free when X is a transposed view
-        self.Y_rows = np.ascontiguousarray(Y.T)  # (m, n_L)
+        self.X, self.Y = X, Y
         # The network's workspace, taken (so that a fit nested in a callback makes its own)
         # and handed back at finish. Of its batch arrays only those of this fit's batch
         # sizes are kept; the others are let go now, not after the fit.
@@ -166,6 +168,16 @@ class FastSteps:
         self._current = self._good = 0
         net.params.update(self._params[0])
         self._batch: tuple[_Buffers, Array, Array, Array] | None = None
+
+    @cached_property
+    def X_rows(self) -> Array:
+        """X as rows (m, n_x), C-contiguous: X.T itself for row-major data, else a copy."""
+        return rows_of(self.X)
+
+    @cached_property
+    def Y_rows(self) -> Array:
+        """Y as rows (m, n_L), C-contiguous."""
+        return rows_of(self.Y)
 
     def _buffers_for(self, B: int) -> _Buffers:
         """The work arrays for batch size B: this fit's, the last fit's, or new ones."""
@@ -197,7 +209,7 @@ class FastSteps:
         A[L] is valid until ``step``, which turns it into dZ[L] in place.
         """
         if isinstance(columns, slice):
-            X_rows, Y_rows = self.X_rows[columns], self.Y_rows[columns]
+            A0, Y = self.X[:, columns], self.Y[:, columns]
         else:
             shapes = (len(columns), self.X_rows.shape[1]), (len(columns), self.Y_rows.shape[1])
             X_into, Y_into = _reuse(
@@ -209,9 +221,8 @@ class FastSteps:
             # mode="clip": the columns come from a permutation, so always in range;
             # NumPy's default mode="raise" gathers into a temporary first. The method,
             # not np.take, which wraps it in Python.
-            X_rows = self.X_rows.take(columns, axis=0, out=X_into, mode="clip")
-            Y_rows = self.Y_rows.take(columns, axis=0, out=Y_into, mode="clip")
-        A0, Y = X_rows.T, Y_rows.T
+            A0 = self.X_rows.take(columns, axis=0, out=X_into, mode="clip").T
+            Y = self.Y_rows.take(columns, axis=0, out=Y_into, mode="clip").T
         buffers = self._buffers_for(A0.shape[1])
         ZL, AL = self._forward(buffers, A0)
         self._batch = (buffers, A0, Y, AL)
@@ -317,6 +328,33 @@ class FastSteps:
             if l > 1:  # A[l−1] is done with: it becomes dA[l−1], then dZ[l−1]
                 g = net.activations[l - 2]
                 dZ = _hidden_delta(g, W, dZ, buffers.Z[l - 2], A_prev, buffers.mask)
+
+
+#: Columns of X per tile in :func:`rows_of`.
+_TILE_COLUMNS = 2048
+
+
+def rows_of(X: Array) -> Array:
+    """Xᵀ as a C-contiguous (m, n) array: X.T itself when that is C-contiguous, else a copy.
+
+    The copy is made tile by tile: as many rows of X as fill one 64-byte cache
+    line of a row of Xᵀ, by up to ``_TILE_COLUMNS`` columns, so that each
+    tile's cache lines are read and written while they stay in the cache (a
+    plain ``np.ascontiguousarray(X.T)`` of a C-contiguous X takes every element
+    from another cache line). The values are copied, not computed: the fit
+    sees the same Xᵀ whichever layout X came in.
+    """
+    rows = X.T
+    if rows.flags.c_contiguous:
+        return rows
+    out = np.empty(rows.shape, X.dtype)
+    n, m = X.shape
+    strip = max(1, 64 // X.itemsize)
+    for i in range(0, n, strip):
+        X_strip, out_strip = X[i : i + strip], out[:, i : i + strip]
+        for j in range(0, m, _TILE_COLUMNS):
+            out_strip[j : j + _TILE_COLUMNS] = X_strip[:, j : j + _TILE_COLUMNS].T
+    return out
 
 
 def _reuse(mine: dict[K, V], kept: dict[K, V], key: K, make: Callable[[], V]) -> V:
