@@ -238,3 +238,10 @@ def test_integer_labels_give_the_same_gradients_as_one_hot(rng: np.random.Genera
     for key, value in from_one_hot.items():
         np.testing.assert_array_equal(from_labels[key], value)
     assert net.cost(X, labels) == net.cost(X, Y)
+
+
+def test_the_output_route_follows_fused_when_it_is_assigned_later():
+    net = cr.Network([2, 3, 1], output="sigmoid", loss="bce")
+    assert net.output_pair is cr.natural_pair("sigmoid", "bce")
+    net.fused = False
+    assert net.output_pair is None and net.output_rule is None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from copy import deepcopy
-from typing import Any, NamedTuple, Protocol, Self
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
@@ -31,13 +31,14 @@ from chainrule.core.diagnostics import check_backward_inputs
 from chainrule.core.initializers import check_layer_dims, initialize
 from chainrule.core.parameters import check_gradients, check_parameters
 from chainrule.core.shapes import check_linear
+from chainrule.core.state import OptimizerState
 from chainrule.functions.activations import Activation
 from chainrule.functions.activations import activation as lookup_activation
 from chainrule.functions.losses import Loss
 from chainrule.functions.losses import loss as lookup_loss
 from chainrule.functions.pairs import (
+    NaturalPair,
     OutputRule,
-    choose_route,
     domain_problem,
     generic_output_delta,
     mean_cost,
@@ -70,26 +71,6 @@ def _hidden_activations(
             f"hidden has {len(names)} activations but the network has {count} hidden layers"
         )
     return [lookup_activation(name) for name in names]
-
-
-class OptimizerState(Protocol):
-    """What the model keeps of its optimizer between fits, to resume and to save.
-
-    :class:`chainrule.training.optimizers.Optimizer` implements it; the model
-    only holds it (the training layer, above this one, runs it).
-    """
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def t(self) -> int: ...
-
-    def settings(self) -> dict[str, float]: ...
-
-    def state_arrays(self) -> dict[str, Array]: ...
-
-    def reset(self) -> None: ...
 
 
 class Model:
@@ -157,7 +138,7 @@ class Model:
                 f"output {self.activations[-1].name} with loss {self.loss.name}: {problem}"
             )
         self.fused = fused
-        self.output_pair = choose_route(self.activations[-1], self.loss, fused)
+        output_rule(self.activations[-1], self.loss, fused)  # fused=True without a rule raises
         self.init = init
         self.seed = seed
         self.params: dict[str, Array] = initialize(self.layer_dims, init, seed, self.dtype)
@@ -176,6 +157,13 @@ class Model:
         """The output layer's rule from the logits, natural or stable (None: generic),
         as ``fused`` picks it now (cached per pair)."""
         return output_rule(self.activations[-1], self.loss, self.fused)
+
+    @property
+    def output_pair(self) -> NaturalPair | None:
+        """The natural pair the output layer fuses through (None: stable or generic), read
+        off ``fused`` as it is now, as :attr:`output_rule` is."""
+        rule = self.output_rule
+        return rule if isinstance(rule, NaturalPair) else None
 
     @property
     def L(self) -> int:

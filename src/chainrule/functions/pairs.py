@@ -325,15 +325,6 @@ def output_rule(g: Activation, L: Loss, fused: bool | None) -> OutputRule | None
     return rule
 
 
-def choose_route(g: Activation, L: Loss, fused: bool | None) -> NaturalPair | None:
-    """The natural pair to fuse through, or None (stable or generic route).
-
-    Raises as :func:`output_rule` does for ``fused=True`` without a natural or stable rule.
-    """
-    rule = output_rule(g, L, fused)
-    return rule if isinstance(rule, NaturalPair) else None
-
-
 def output_route(activation: str | Activation, loss: str | Loss, fused: bool | None = None) -> str:
     """ "natural", "stable" or "generic": the route the output layer takes for this pair.
 

@@ -57,7 +57,7 @@ from numpy.typing import NDArray
 
 from chainrule.core import linear, parameters
 from chainrule.functions.activations import Activation
-from chainrule.functions.pairs import generic_output_delta
+from chainrule.functions.pairs import NaturalPair, generic_output_delta
 from chainrule.training.batches import batch_sizes
 from chainrule.training.flat import FlatLayout
 from chainrule.training.optimizers import Optimizer
@@ -310,10 +310,11 @@ class FastSteps:
         net = self.net
         L, m = net.L, A0.shape[1]
         layers = self._layers[self._current]
-        if net.output_pair is not None:  # A[L] is a fresh array: dZ[L] is written over it
-            dZ = net.output_pair.dZ(AL, Y, scale=factor / m, out=AL)
-        elif net.output_rule is not None:  # the stable route, from the logits
-            dZ = net.output_rule.dZ_from_logits(buffers.Z[-1], Y)
+        rule = net.output_rule  # looked up once a batch
+        if isinstance(rule, NaturalPair):  # A[L] is a fresh array: dZ[L] is written over it
+            dZ = rule.dZ(AL, Y, scale=factor / m, out=AL)
+        elif rule is not None:  # the stable route, from the logits
+            dZ = rule.dZ_from_logits(buffers.Z[-1], Y)
             dZ *= factor / m
         else:
             dZ = generic_output_delta(buffers.Z[-1], AL, Y, net.activations[-1], net.loss)[1]
